@@ -1,0 +1,129 @@
+# Quartz unikernel.  `make` builds build/quartz-unikernel.elf; `make run`
+# boots it; `make test` runs every test.  V=1 shows full command lines.
+#
+# Layout of this file: toolchain flags, the kernel, the baked site, the host
+# build (unit tests, fuzzers), then the user-facing targets.
+
+ASSETS ?= assets
+PORT ?= 8080
+MEM ?= 64M
+BUILD ?= build
+ELF := $(BUILD)/quartz-unikernel.elf
+
+ifeq ($(V),1)
+Q :=
+else
+Q := @
+endif
+say = @printf '  %-7s %s\n' $(1) $(2)
+
+CC := gcc
+LD := ld
+HOSTCC ?= gcc
+
+# ---- kernel -------------------------------------------------------------
+KCFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror \
+	-ffreestanding -nostdlib -fno-builtin-printf -fno-pic -fno-pie \
+	-fno-stack-protector -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+	-mno-red-zone -mgeneral-regs-only -mcmodel=kernel -m64 -mno-80387 \
+	-I. -DQUARTZ_KERNEL
+KASFLAGS := -g -I. -DQUARTZ_KERNEL -D__ASSEMBLY__
+KLDFLAGS := -nostdlib -z max-page-size=0x1000 -z noexecstack -T linker.ld
+
+# KERNEL_EXCLUDE / HOST_EXCLUDE drop files (for working on one layer while
+# another is half-written).
+KSRCS_C := $(filter-out $(KERNEL_EXCLUDE),$(wildcard kernel/*.c drivers/virtio/*.c net/*.c http/*.c))
+KSRCS_S := $(wildcard boot/*.S kernel/*.S)
+KOBJS := $(patsubst %.c,$(BUILD)/k/%.o,$(KSRCS_C)) $(patsubst %.S,$(BUILD)/k/%.o,$(KSRCS_S)) \
+	$(BUILD)/k/content.o
+
+all: $(ELF)
+
+$(ELF): $(KOBJS) linker.ld
+	$(call say,LD,$@)
+	$(Q)$(LD) $(KLDFLAGS) -o $@ $(KOBJS)
+
+$(BUILD)/k/%.o: %.c
+	$(call say,CC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(KCFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/k/%.o: %.S
+	$(call say,AS,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(KASFLAGS) -MMD -MP -c -o $@ $<
+
+# ---- the baked site -------------------------------------------------------
+# The bake tool writes an assembly file that .incbin's every asset into the
+# .content section, plus the index.  It is re-run when any file under
+# $(ASSETS) changes, when a file is added or removed, or when ASSETS itself
+# changes (the stamp records its value).
+BAKE := $(BUILD)/tools/bake_assets
+ASSET_FILES := $(shell find $(ASSETS) -type f 2>/dev/null)
+ASSET_DIRS := $(shell find $(ASSETS) -type d 2>/dev/null)
+ASSETS_STAMP := $(BUILD)/assets.stamp
+$(shell mkdir -p $(BUILD); echo '$(abspath $(ASSETS))' | cmp -s - $(ASSETS_STAMP) || echo '$(abspath $(ASSETS))' > $(ASSETS_STAMP))
+
+$(BAKE): tools/bake_assets.c
+	$(call say,HOSTCC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -o $@ $<
+
+ifneq ($(wildcard tools/bake_assets.c),)
+$(BUILD)/content.S: $(BAKE) $(ASSET_FILES) $(ASSET_DIRS) $(ASSETS_STAMP)
+	$(call say,BAKE,$(ASSETS))
+	$(Q)$(BAKE) $(ASSETS) $@
+else
+$(BUILD)/content.S:
+	$(Q)mkdir -p $(dir $@)
+	$(Q)printf '.section .content,"a"\n' > $@
+endif
+
+$(BUILD)/k/content.o: $(BUILD)/content.S
+	$(call say,AS,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(CC) $(KASFLAGS) -c -o $@ $<
+
+# ---- host build: the same net/ http/ code, plus unit tests and fuzzers ----
+HCFLAGS := -std=gnu11 -O1 -g -Wall -Wextra -Werror -I. -DQUARTZ_HOST \
+	-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+# Kernel files that are pure logic and build on the host too.
+KERNEL_HOST_SRCS := kernel/printf.c kernel/cmdline_parse.c kernel/pmm_core.c
+HOST_SRCS := $(wildcard net/*.c http/*.c) drivers/virtio/virtq.c \
+	$(filter $(wildcard kernel/*.c),$(KERNEL_HOST_SRCS))
+HOST_SRCS := $(filter-out $(HOST_EXCLUDE),$(filter $(wildcard $(HOST_SRCS)),$(HOST_SRCS)))
+HOST_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(HOST_SRCS))
+HOST_LIB := $(BUILD)/host/libquartz.a
+HOST_SUPPORT := $(patsubst %.c,$(BUILD)/host/%.o,$(wildcard tests/host/support/*.c))
+HOST_TESTS := $(patsubst tests/host/%.c,$(BUILD)/host/tests/%,$(wildcard tests/host/test_*.c))
+
+$(BUILD)/host/%.o: %.c
+	$(call say,HOSTCC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HCFLAGS) -MMD -MP -c -o $@ $<
+
+$(HOST_LIB): $(HOST_OBJS)
+	$(call say,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/host/tests/%: tests/host/%.c $(HOST_LIB) $(HOST_SUPPORT)
+	$(call say,HOSTCC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(HCFLAGS) -MMD -MP -o $@ $< $(HOST_SUPPORT) $(HOST_LIB)
+
+host-tests: $(HOST_TESTS)
+
+# ---- user-facing targets ---------------------------------------------------
+run: $(ELF)
+	$(Q)tools/deps.sh run
+	$(Q)tools/run.sh $(ELF) $(PORT) $(MEM)
+
+test: $(ELF) $(HOST_TESTS)
+	$(Q)tools/deps.sh test
+	$(Q)BUILD=$(BUILD) tests/run.sh
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all run test clean host-tests
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
