@@ -31,7 +31,7 @@ extern int check_tests_failed_;  /* tests failed so far */
 #define RUN(fn) do { check_failures_ = 0; fn(); \
 	if (check_failures_) { check_tests_failed_++; \
 		printf("FAIL %s:%s: %d checks failed\n", check_prog_(), #fn, check_failures_); } \
-	else printf("PASS %s:%s\n", check_prog_(), #fn); fflush(stdout); } while (0)
+	else { printf("PASS %s:%s\n", check_prog_(), #fn); } fflush(stdout); } while (0)
 
 const char *check_prog_(void);
 static inline int check_done(void) { return check_tests_failed_ ? 1 : 0; }
