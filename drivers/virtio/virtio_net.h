@@ -1,0 +1,38 @@
+/*
+ * drivers/virtio/virtio_net.h - the virtio-net driver (virtio-mmio
+ * transport, legacy and modern), as the kernel's network task sees it.
+ */
+#ifndef DRIVERS_VIRTIO_VIRTIO_NET_H
+#define DRIVERS_VIRTIO_VIRTIO_NET_H
+
+#include "net/netif.h"
+#include "net/stats.h"
+
+struct event;
+
+/* Ring size asked for: min(QueueNumMax, this), rounded down to a power
+ * of two.  RX + TX rings must fit in the pbuf pool with room to spare
+ * (PBUF_COUNT), since every RX slot holds a pbuf at all times. */
+#ifndef VIRTIO_NET_QSIZE
+#define VIRTIO_NET_QSIZE 256
+#endif
+_Static_assert(2 * VIRTIO_NET_QSIZE <= PBUF_COUNT / 2, "rings would starve the pbuf pool");
+
+/* Every counter the driver keeps; shows up as `net: stats virtio_net ...`. */
+#define VIRTIO_NET_STATS(X) \
+	X(rx_frames) X(rx_bytes) X(tx_frames) X(tx_bytes) X(tx_done) \
+	X(tx_ring_full) X(tx_too_big) X(tx_no_headroom) \
+	X(rx_refill_fail) X(rx_short) X(rx_too_long) X(bad_used) \
+	X(irqs) X(irq_spurious) X(irq_config) X(kicks_rx) X(kicks_tx)
+STATS_DECLARE(virtio_net, VIRTIO_NET_STATS)
+
+/*
+ * Probe every virtio-mmio slot the platform knows for a network device,
+ * bring the first one up (RX ring full, interrupt routed to `wake`) and
+ * return its netif, ready for net_attach().  NULL if there is none or it
+ * would not initialise (the reason is logged).  Call from the network
+ * task, which then owns the netif exclusively.
+ */
+struct netif *virtio_net_probe(struct event *wake);
+
+#endif
