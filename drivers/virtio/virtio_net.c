@@ -111,17 +111,27 @@ static void rx_refill(struct vnet *d)
 	}
 }
 
-/* Free every pbuf the device has finished sending. */
+/*
+ * Free every pbuf the device has finished sending.
+ *
+ * TX completions normally raise no interrupt: we reclaim whenever the
+ * stack sends or polls anyway.  Only a full ring asks for one (see
+ * vnet_output), because then the stack waits for space; once something
+ * is reclaimed the interrupt is switched off again.
+ */
 static void tx_reclaim(struct vnet *d)
 {
 	struct pbuf *p;
-	int bad = 0;
+	int bad = 0, got = 0;
 	while ((p = virtq_get_used(&d->txq, NULL, &bad)) != NULL) {
 		STAT_INC(virtio_net, tx_done);
 		pbuf_free(p);
+		got = 1;
 	}
 	if (bad)
 		STAT_INC(virtio_net, bad_used);
+	if (got)
+		virtq_disable_intr(&d->txq);
 }
 
 /* ---- netif ops ---------------------------------------------------------- */
@@ -135,8 +145,16 @@ static enum net_result vnet_output(struct netif *nif, struct pbuf *p)
 		return NET_EINVAL;
 	}
 	if (virtq_free(&d->txq) == 0) {
-		STAT_INC(virtio_net, tx_ring_full);
-		return NET_AGAIN;
+		/* Ask to be woken when a slot frees, then look once more: a
+		 * completion between the reclaim above and the enable would
+		 * otherwise raise no interrupt and the stack would wait for
+		 * its next deadline. */
+		virtq_enable_intr(&d->txq);
+		tx_reclaim(d);
+		if (virtq_free(&d->txq) == 0) {
+			STAT_INC(virtio_net, tx_ring_full);
+			return NET_AGAIN;
+		}
 	}
 	uint16_t frame_len = p->len;
 	uint8_t *h = pbuf_push(p, d->hdr_len);
@@ -171,10 +189,24 @@ static enum net_result vnet_input(struct netif *nif, struct pbuf **out)
 		if (bad)
 			STAT_INC(virtio_net, bad_used);
 		if (!p) {
-			/* End of a batch: top the ring up once, one kick. */
+			/* End of a batch: top the ring up once, one kick, and
+			 * let the device interrupt again.  A frame that landed
+			 * before the enable took effect raised no interrupt, so
+			 * look once more before telling the stack to sleep. */
 			rx_refill(d);
+			virtq_enable_intr(&d->rxq);
+			if (virtq_has_used(&d->rxq))
+				continue;
 			return NET_AGAIN;
 		}
+		/*
+		 * While frames are coming in, the task is awake and draining:
+		 * further interrupts would only cost VM exits (NAPI's idea).
+		 * If net_poll stops on its budget before we return NET_AGAIN,
+		 * net_next_deadline() is `now`, so the ring is polled again
+		 * without an interrupt.
+		 */
+		virtq_disable_intr(&d->rxq);
 		/* Refill in the middle of a long burst too, so the device
 		 * never runs dry while the stack works through a backlog. */
 		if (virtq_free(&d->rxq) >= d->rxq.num / 2)
@@ -341,6 +373,7 @@ static int vnet_init(struct vnet *d)
 	}
 
 	/* 8. Live.  Then give the device somewhere to put frames. */
+	virtq_disable_intr(&d->txq);    /* TX completions are polled (tx_reclaim) */
 	set_status(d, VIRTIO_STATUS_DRIVER_OK);
 	rx_refill(d);
 	return 0;
