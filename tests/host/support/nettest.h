@@ -92,4 +92,42 @@ static inline void deliver(const void *frame, size_t len, uint64_t now)
 		net_input(p, now);
 }
 
+/*
+ * Deliver a frame with everything outside [data, data+len) poisoned for
+ * ASan, so a parser that reads one byte past the frame (or before it)
+ * fails the test even though the pbuf's array is bigger.
+ */
+#include <sanitizer/asan_interface.h>
+static inline void deliver_strict(const void *frame, size_t len, uint64_t now)
+{
+	struct pbuf *p = fakeif_frame(frame, len);
+	CHECK(p != NULL);
+	if (!p)
+		return;
+	uint8_t *start = pbuf_data(p), *end = start + len;
+	ASAN_POISON_MEMORY_REGION(p->buf, (size_t)(start - p->buf));
+	ASAN_POISON_MEMORY_REGION(end, (size_t)(p->buf + PBUF_BUFSZ - end));
+	net_input(p, now);
+	ASAN_UNPOISON_MEMORY_REGION(p->buf, PBUF_BUFSZ);
+}
+
+/* Sum of every drop-ish counter of the layers below TCP: a malformed
+ * frame must move exactly one. */
+static inline uint64_t drops_total(void)
+{
+	uint64_t n = 0;
+	const char *groups[] = { "eth", "arp", "ip", "icmp" };
+	for (unsigned g = 0; g < 4; g++)
+		for (unsigned i = 0; i < stats_group_count(); i++) {
+			const struct stat_group *sg = stats_group_at(i);
+			if (strcmp(sg->name, groups[g]))
+				continue;
+			for (unsigned k = 0; k < sg->n; k++)
+				if (!strncmp(sg->names[k], "drop_", 5) || (!strncmp(sg->names[k], "reass_", 6) && strcmp(sg->names[k], "reass_ok")) ||
+				    !strcmp(sg->names[k], "rx_other"))
+					n += sg->vals[k];
+		}
+	return n;
+}
+
 #endif
