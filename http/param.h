@@ -1,0 +1,73 @@
+/*
+ * http/param.h - every tunable of the HTTP server, in one place.
+ *
+ * Each can be overridden with -DNAME=value.  The constraint on each is
+ * written beside it and checked at the bottom.
+ */
+#ifndef HTTP_PARAM_H
+#define HTTP_PARAM_H
+
+/* Request parser limits (RFC 9112 section 2.3 leaves them to us). */
+#ifndef HTTP_METHOD_MAX
+#define HTTP_METHOD_MAX 16          /* longest method token; longer -> 501 */
+#endif
+#ifndef HTTP_TARGET_MAX
+#define HTTP_TARGET_MAX 2048        /* request-target bytes; longer -> 414 */
+#endif
+#ifndef HTTP_HEADER_BYTES_MAX
+#define HTTP_HEADER_BYTES_MAX 8192  /* whole header section; more -> 431 */
+#endif
+#ifndef HTTP_HEADERS_MAX
+#define HTTP_HEADERS_MAX 64         /* header fields; more -> 431 */
+#endif
+#ifndef HTTP_VALUE_MAX
+#define HTTP_VALUE_MAX 256          /* kept bytes of a header value we use
+                                       (If-None-Match, Range, ...); longer
+                                       values are ignored, never truncated */
+#endif
+#ifndef HTTP_LEADING_CRLF_MAX
+#define HTTP_LEADING_CRLF_MAX 8     /* empty-line bytes tolerated before a
+                                       request line (RFC 9112 section 2.2) */
+#endif
+
+/* Connections */
+#ifndef HTTP_MAX_CONNS
+#define HTTP_MAX_CONNS 256          /* more are refused with RST; <= TCP_MAX_CONNS */
+#endif
+#ifndef HTTP_IDLE_MS
+#define HTTP_IDLE_MS 15000          /* keep-alive idle timeout */
+#endif
+#ifndef HTTP_INBUF
+#define HTTP_INBUF 2048             /* bytes read from TCP at a time, per connection */
+#endif
+#ifndef HTTP_SENDQ_HIGH
+#define HTTP_SENDQ_HIGH 65536       /* don't start the next pipelined response
+                                       while more than this is unacknowledged */
+#endif
+#ifndef HTTP_PIPELINE_MAX
+#define HTTP_PIPELINE_MAX 4         /* responses queued but not yet acknowledged */
+#endif
+#ifndef HTTP_REF_PIECE
+#define HTTP_REF_PIECE (1u << 20)   /* largest single tcp_write_ref of a body */
+#endif
+#ifndef HTTP_COPY_PIECE
+#define HTTP_COPY_PIECE 1024        /* largest single tcp_write_copy */
+#endif
+#ifndef HTTP_STATS_BUF
+#define HTTP_STATS_BUF 32768        /* /api/stats.json must fit */
+#endif
+#ifndef HTTP_HEAD_MAX
+#define HTTP_HEAD_MAX 768           /* response status line + headers (+ small error body) */
+#endif
+#ifndef HTTP_LOG_PATH
+#define HTTP_LOG_PATH 64            /* path bytes kept for the access log line */
+#endif
+
+_Static_assert(HTTP_TARGET_MAX >= 256 && HTTP_TARGET_MAX < 65535, "target limit");
+_Static_assert(HTTP_HEADER_BYTES_MAX >= 1024, "header limit too small for real browsers");
+_Static_assert(HTTP_VALUE_MAX >= 64 && HTTP_VALUE_MAX < 65535, "value limit");
+_Static_assert(HTTP_PIPELINE_MAX >= 1, "need at least one response in flight");
+_Static_assert(HTTP_INBUF >= 256, "read buffer");
+_Static_assert(HTTP_HEAD_MAX >= 512, "head buffer must fit every header we send");
+
+#endif
