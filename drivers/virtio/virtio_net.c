@@ -45,18 +45,27 @@ struct vnet {
 /* Identity-mapped kernel: the device sees our pointers as they are. */
 static inline uint64_t dma_addr(const void *p) { return (uint64_t)(uintptr_t)p; }
 
-static inline uint32_t rd32(struct vnet *d, unsigned off)
-{
-	return *(volatile uint32_t *)(d->regs + off);
-}
-static inline void wr32(struct vnet *d, unsigned off, uint32_t v)
-{
-	*(volatile uint32_t *)(d->regs + off) = v;
-}
-static inline uint8_t rd8(struct vnet *d, unsigned off)
-{
-	return *(volatile uint8_t *)(d->regs + off);
-}
+/*
+ * Register access.  The host test (tests/host/test_virtio_net.c) compiles
+ * this file with VIRTIO_MMIO_SIM and plays the device behind these three
+ * calls, since a plain memory window cannot react to a write.
+ */
+#ifdef VIRTIO_MMIO_SIM
+uint32_t sim_mmio_rd32(volatile uint8_t *regs, unsigned off);
+void sim_mmio_wr32(volatile uint8_t *regs, unsigned off, uint32_t v);
+uint8_t sim_mmio_rd8(volatile uint8_t *regs, unsigned off);
+#define MMIO_RD32(r, off) sim_mmio_rd32((r), (off))
+#define MMIO_WR32(r, off, v) sim_mmio_wr32((r), (off), (v))
+#define MMIO_RD8(r, off) sim_mmio_rd8((r), (off))
+#else
+#define MMIO_RD32(r, off) (*(volatile uint32_t *)((r) + (off)))
+#define MMIO_WR32(r, off, v) (*(volatile uint32_t *)((r) + (off)) = (v))
+#define MMIO_RD8(r, off) (*(volatile uint8_t *)((r) + (off)))
+#endif
+
+static inline uint32_t rd32(struct vnet *d, unsigned off) { return MMIO_RD32(d->regs, off); }
+static inline void wr32(struct vnet *d, unsigned off, uint32_t v) { MMIO_WR32(d->regs, off, v); }
+static inline uint8_t rd8(struct vnet *d, unsigned off) { return MMIO_RD8(d->regs, off); }
 
 static void notify(struct vnet *d, unsigned q)
 {
@@ -391,11 +400,11 @@ struct netif *virtio_net_probe(struct event *wake)
 
 	for (unsigned i = 0; i < n; i++) {
 		volatile uint8_t *regs = (volatile uint8_t *)(uintptr_t)slots[i].base;
-		if (*(volatile uint32_t *)(regs + VIRTIO_MMIO_MAGIC_VALUE) != VIRTIO_MMIO_MAGIC)
+		if (MMIO_RD32(regs, VIRTIO_MMIO_MAGIC_VALUE) != VIRTIO_MMIO_MAGIC)
 			continue;
-		if (*(volatile uint32_t *)(regs + VIRTIO_MMIO_DEVICE_ID) != VIRTIO_ID_NET)
+		if (MMIO_RD32(regs, VIRTIO_MMIO_DEVICE_ID) != VIRTIO_ID_NET)
 			continue;
-		uint32_t version = *(volatile uint32_t *)(regs + VIRTIO_MMIO_VERSION);
+		uint32_t version = MMIO_RD32(regs, VIRTIO_MMIO_VERSION);
 		if (version != 1 && version != 2) {
 			net_log("virtio-net: mmio 0x%llx: unknown version %u, skipped\n",
 				(unsigned long long)slots[i].base, (unsigned)version);

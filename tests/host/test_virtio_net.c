@@ -1,0 +1,751 @@
+/*
+ * tests/host/test_virtio_net.c - the virtio-net driver against a simulated
+ * virtio-mmio device.
+ *
+ * The driver is compiled into this test with VIRTIO_MMIO_SIM, which routes
+ * its register accesses to sim_mmio_rd32/wr32/rd8 below: the simulated
+ * device keeps per-queue registers behind QueueSel, resets on Status 0,
+ * can refuse FEATURES_OK, and finds the rings where the driver said
+ * (QueuePFN for legacy, Desc/Driver/Device for modern), exactly as QEMU
+ * does.  Frames are delivered into the RX ring and TX chains taken off the
+ * TX ring by test code, so every path (ring full, lying lengths, pool
+ * exhaustion, interrupt suppression) can be forced.
+ */
+#define VIRTIO_MMIO_SIM 1
+#include <stdlib.h>
+#include <sys/mman.h>
+#include "check.h"
+#include "support/hostsys.h"
+#include "drivers/virtio/virtio_net.c"
+
+/* ---- kernel services the driver uses ------------------------------------ */
+static uint8_t *dma_arena;      /* below 4 GiB*4096 so a legacy PFN fits 32 bits */
+static size_t dma_used;
+#define DMA_ARENA_BYTES (4u << 20)
+
+void *pmm_alloc_contig(size_t npages)
+{
+	size_t n = npages * 4096;
+	if (dma_used + n > DMA_ARENA_BYTES)
+		return NULL;
+	void *p = dma_arena + dma_used;
+	dma_used += n;
+	memset(p, 0, n);
+	return p;
+}
+/* The driver never frees what it set up (a device may remember those
+ * addresses), so the test keeps every allocation and frees them all
+ * between tests. */
+static void *kallocs[256];
+static unsigned nkallocs;
+void *kmalloc(size_t n)
+{
+	if (nkallocs == 256)
+		return NULL;
+	return kallocs[nkallocs++] = calloc(1, n ? n : 1);
+}
+void kfree(void *p) { (void)p; }
+static void kmalloc_release(void)
+{
+	while (nkallocs)
+		free(kallocs[--nkallocs]);
+}
+noreturn void panic_at(const char *label, const char *file, int line)
+{
+	printf("panic: %s at %s:%d\n", label, file, line);
+	abort();
+}
+
+static irq_handler_fn irq_fn;
+static void *irq_arg;
+static unsigned irq_gsi;
+static int irq_refuse;
+int irq_register_gsi(unsigned gsi, irq_handler_fn fn, void *arg)
+{
+	if (irq_refuse)
+		return -1;
+	irq_gsi = gsi;
+	irq_fn = fn;
+	irq_arg = arg;
+	return 0;
+}
+
+static unsigned signals;
+void event_signal(struct event *e) { (void)e; signals++; }
+
+/* ---- the simulated device ------------------------------------------------ */
+struct simq {
+	uint32_t num_max, num, align, pfn, ready;
+	uint64_t desc, drv, dev;
+	uint16_t last_avail;
+};
+
+struct simdev {
+	uint8_t window[VIRTIO_MMIO_WINDOW];   /* its address is the slot base */
+	uint32_t magic, version, devid;
+	uint64_t features, drv_features;
+	uint32_t dfsel, drfsel, page_size, qsel, status, isr, cfg_gen;
+	uint32_t num_max;                     /* QueueNumMax of both queues */
+	uint8_t mac[6];
+	int refuse_features_ok;
+	struct simq q[2];
+	unsigned notifies[2];
+};
+
+#define NDEV 3
+static struct simdev devs[NDEV];
+static unsigned ndev_slots;
+
+static struct simdev *dev_of(volatile uint8_t *regs)
+{
+	for (unsigned i = 0; i < NDEV; i++)
+		if (regs == devs[i].window)
+			return &devs[i];
+	printf("  access to an unknown window\n");
+	abort();
+}
+
+unsigned platform_virtio_slots(struct virtio_mmio_slot *out, unsigned max)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < ndev_slots && n < max; i++, n++) {
+		out[n].base = (uint64_t)(uintptr_t)devs[i].window;
+		out[n].gsi = 5 + i;
+	}
+	return n;
+}
+
+static void dev_reset(struct simdev *d)
+{
+	d->status = 0;
+	d->isr = 0;
+	d->drv_features = 0;
+	memset(d->q, 0, sizeof(d->q));
+	d->q[0].num_max = d->q[1].num_max = d->num_max;
+}
+
+static struct simq *cur_q(struct simdev *d) { return d->qsel < 2 ? &d->q[d->qsel] : NULL; }
+
+uint32_t sim_mmio_rd32(volatile uint8_t *regs, unsigned off)
+{
+	struct simdev *d = dev_of(regs);
+	struct simq *q = cur_q(d);
+	switch (off) {
+	case VIRTIO_MMIO_MAGIC_VALUE: return d->magic;
+	case VIRTIO_MMIO_VERSION: return d->version;
+	case VIRTIO_MMIO_DEVICE_ID: return d->devid;
+	case VIRTIO_MMIO_VENDOR_ID: return 0x554d4551;
+	case VIRTIO_MMIO_DEVICE_FEATURES:
+		return d->dfsel == 0 ? (uint32_t)d->features :
+		       d->dfsel == 1 ? (uint32_t)(d->features >> 32) : 0;
+	case VIRTIO_MMIO_QUEUE_NUM_MAX: return q ? q->num_max : 0;
+	case VIRTIO_MMIO_QUEUE_READY: return q ? q->ready : 0;
+	case VIRTIO_MMIO_QUEUE_PFN: return q ? q->pfn : 0;
+	case VIRTIO_MMIO_INTERRUPT_STATUS: return d->isr;
+	case VIRTIO_MMIO_STATUS: return d->status;
+	case VIRTIO_MMIO_CONFIG_GENERATION: return d->cfg_gen;
+	}
+	printf("  read of unexpected register 0x%x\n", off);
+	check_failures_++;
+	return 0;
+}
+
+void sim_mmio_wr32(volatile uint8_t *regs, unsigned off, uint32_t v)
+{
+	struct simdev *d = dev_of(regs);
+	struct simq *q = cur_q(d);
+	switch (off) {
+	case VIRTIO_MMIO_DEVICE_FEATURES_SEL: d->dfsel = v; return;
+	case VIRTIO_MMIO_DRIVER_FEATURES_SEL: d->drfsel = v; return;
+	case VIRTIO_MMIO_DRIVER_FEATURES:
+		if (d->drfsel < 2) {
+			d->drv_features &= ~(0xffffffffull << (32 * d->drfsel));
+			d->drv_features |= (uint64_t)v << (32 * d->drfsel);
+		}
+		return;
+	case VIRTIO_MMIO_GUEST_PAGE_SIZE: d->page_size = v; return;
+	case VIRTIO_MMIO_QUEUE_SEL: d->qsel = v; return;
+	case VIRTIO_MMIO_QUEUE_NOTIFY: if (v < 2) d->notifies[v]++; return;
+	case VIRTIO_MMIO_INTERRUPT_ACK: d->isr &= ~v; return;
+	case VIRTIO_MMIO_STATUS:
+		if (v == 0) {
+			dev_reset(d);
+			return;
+		}
+		if ((v & VIRTIO_STATUS_FEATURES_OK) && d->refuse_features_ok)
+			v &= ~VIRTIO_STATUS_FEATURES_OK;
+		d->status = v;
+		return;
+	}
+	if (!q) {
+		printf("  queue register 0x%x with QueueSel %u\n", off, d->qsel);
+		check_failures_++;
+		return;
+	}
+	switch (off) {
+	case VIRTIO_MMIO_QUEUE_NUM: q->num = v; return;
+	case VIRTIO_MMIO_QUEUE_ALIGN: q->align = v; return;
+	case VIRTIO_MMIO_QUEUE_PFN: q->pfn = v; return;
+	case VIRTIO_MMIO_QUEUE_READY: q->ready = v; return;
+	case VIRTIO_MMIO_QUEUE_DESC_LOW: q->desc = (q->desc & ~0xffffffffull) | v; return;
+	case VIRTIO_MMIO_QUEUE_DESC_HIGH: q->desc = (q->desc & 0xffffffffull) | (uint64_t)v << 32; return;
+	case VIRTIO_MMIO_QUEUE_DRIVER_LOW: q->drv = (q->drv & ~0xffffffffull) | v; return;
+	case VIRTIO_MMIO_QUEUE_DRIVER_HIGH: q->drv = (q->drv & 0xffffffffull) | (uint64_t)v << 32; return;
+	case VIRTIO_MMIO_QUEUE_DEVICE_LOW: q->dev = (q->dev & ~0xffffffffull) | v; return;
+	case VIRTIO_MMIO_QUEUE_DEVICE_HIGH: q->dev = (q->dev & 0xffffffffull) | (uint64_t)v << 32; return;
+	}
+	printf("  write of unexpected register 0x%x\n", off);
+	check_failures_++;
+}
+
+uint8_t sim_mmio_rd8(volatile uint8_t *regs, unsigned off)
+{
+	struct simdev *d = dev_of(regs);
+	if (off >= VIRTIO_MMIO_CONFIG && off < VIRTIO_MMIO_CONFIG + 6)
+		return d->mac[off - VIRTIO_MMIO_CONFIG];
+	return 0;
+}
+
+/* Where the device finds queue i's rings, from what the driver told it. */
+struct rings { struct virtq_desc *desc; struct virtq_avail *avail; struct virtq_used *used; };
+static struct rings dev_rings(struct simdev *d, unsigned i)
+{
+	struct simq *q = &d->q[i];
+	struct rings r;
+	if (d->version == 1) {
+		uintptr_t base = (uintptr_t)q->pfn * d->page_size;
+		uintptr_t used = base + 16 * q->num + 6 + 2 * q->num;
+		used = (used + q->align - 1) & ~(uintptr_t)(q->align - 1);
+		r.desc = (struct virtq_desc *)base;
+		r.avail = (struct virtq_avail *)(base + 16 * q->num);
+		r.used = (struct virtq_used *)used;
+	} else {
+		r.desc = (struct virtq_desc *)(uintptr_t)q->desc;
+		r.avail = (struct virtq_avail *)(uintptr_t)q->drv;
+		r.used = (struct virtq_used *)(uintptr_t)q->dev;
+	}
+	return r;
+}
+
+static unsigned dev_hdr_len(struct simdev *d)
+{
+	return (d->drv_features >> VIRTIO_F_VERSION_1) & 1 ? 12 : 10;
+}
+
+static void dev_interrupt(struct simdev *d, struct rings *r)
+{
+	if (r->avail->flags & VIRTQ_AVAIL_F_NO_INTERRUPT)
+		return;
+	d->isr |= VIRTIO_MMIO_INT_VRING;
+	if (irq_fn)
+		irq_fn(irq_arg);
+}
+
+/* Posted RX buffers the device could fill right now. */
+static unsigned dev_rx_avail(struct simdev *d)
+{
+	struct rings r = dev_rings(d, 0);
+	return (uint16_t)(r.avail->idx - d->q[0].last_avail);
+}
+
+/* Deliver a frame: header + frame into the next RX buffer; report
+ * `claim` bytes written (normally hdr+len; a lying device says other). */
+static int dev_rx_claim(struct simdev *d, const void *frame, unsigned len, uint32_t claim)
+{
+	struct simq *q = &d->q[0];
+	struct rings r = dev_rings(d, 0);
+	if (r.avail->idx == q->last_avail)
+		return -1;                  /* no buffer: a real NIC drops */
+	uint16_t head = r.avail->ring[q->last_avail % q->num];
+	q->last_avail++;
+	struct virtq_desc *dd = &r.desc[head];
+	unsigned h = dev_hdr_len(d);
+	CHECK(dd->flags & VIRTQ_DESC_F_WRITE);
+	CHECK(h + len <= dd->len);
+	uint8_t *buf = (uint8_t *)(uintptr_t)dd->addr;
+	memset(buf, 0, h);
+	memcpy(buf + h, frame, len);
+	r.used->ring[r.used->idx % q->num].id = head;
+	r.used->ring[r.used->idx % q->num].len = claim;
+	r.used->idx++;
+	dev_interrupt(d, &r);
+	return 0;
+}
+
+static int dev_rx(struct simdev *d, const void *frame, unsigned len)
+{
+	return dev_rx_claim(d, frame, len, dev_hdr_len(d) + len);
+}
+
+/* Take up to `max` TX chains; copy the frame (header stripped) of the
+ * last one into out/out_len; complete them.  Returns how many. */
+static unsigned dev_tx(struct simdev *d, unsigned max, uint8_t *out, unsigned *out_len)
+{
+	struct simq *q = &d->q[1];
+	struct rings r = dev_rings(d, 1);
+	unsigned n = 0, h = dev_hdr_len(d);
+	while (n < max && r.avail->idx != q->last_avail) {
+		uint16_t head = r.avail->ring[q->last_avail % q->num];
+		q->last_avail++;
+		struct virtq_desc *dd = &r.desc[head];
+		CHECK(!(dd->flags & (VIRTQ_DESC_F_WRITE | VIRTQ_DESC_F_NEXT)));
+		const uint8_t *buf = (const uint8_t *)(uintptr_t)dd->addr;
+		for (unsigned k = 0; k < h; k++)
+			CHECK_EQ(buf[k], 0);        /* no offload requested */
+		if (out) {
+			memcpy(out, buf + h, dd->len - h);
+			*out_len = dd->len - h;
+		}
+		r.used->ring[r.used->idx % q->num].id = head;
+		r.used->ring[r.used->idx % q->num].len = 0;
+		r.used->idx++;
+		n++;
+	}
+	if (n)
+		dev_interrupt(d, &r);
+	return n;
+}
+
+static const uint8_t qemu_mac[6] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 };
+
+/* Slots: [0] empty, [1] a block device, [2] the NIC. */
+static struct simdev *setup(unsigned version)
+{
+	memset(devs, 0, sizeof(devs));
+	for (unsigned i = 0; i < NDEV; i++) {
+		devs[i].magic = i == 0 ? 0 : VIRTIO_MMIO_MAGIC;
+		devs[i].version = version;
+		devs[i].devid = i == 2 ? VIRTIO_ID_NET : i == 1 ? 2 : 0;
+		devs[i].num_max = 1024;          /* QEMU's */
+		dev_reset(&devs[i]);
+	}
+	struct simdev *d = &devs[2];
+	d->features = (1ull << VIRTIO_NET_F_MAC) | (1ull << VIRTIO_NET_F_STATUS) | 1 /* CSUM */ |
+		      (version == 2 ? 1ull << VIRTIO_F_VERSION_1 : 0);
+	memcpy(d->mac, qemu_mac, 6);
+	ndev_slots = NDEV;
+	irq_fn = NULL;
+	irq_refuse = 0;
+	signals = 0;
+	dma_used = 0;
+	kmalloc_release();
+	memset(&virtio_net_stats, 0, sizeof(virtio_net_stats));
+	hostsys_log_clear();
+	return d;
+}
+
+/* Give back every pbuf a probed device still holds, so the pool is whole
+ * for the next test. */
+static void teardown(struct netif *nif)
+{
+	if (!nif)
+		return;
+	struct vnet *v = nif->drv;
+	struct virtq *qs[2] = { &v->rxq, &v->txq };
+	for (int k = 0; k < 2; k++)
+		for (unsigned i = 0; i < qs[k]->num; i++)
+			if (qs[k]->cookie[i])
+				pbuf_free(qs[k]->cookie[i]);
+	CHECK_EQ(pbuf_free_count(), pbuf_total());
+}
+
+static struct pbuf *frame_pbuf(unsigned len, uint8_t fill)
+{
+	struct pbuf *p = pbuf_alloc(NET_HEADROOM);
+	uint8_t *b = pbuf_put(p, len);
+	for (unsigned i = 0; i < len; i++)
+		b[i] = (uint8_t)(fill + i);
+	return p;
+}
+
+/* ---- tests ------------------------------------------------------------- */
+
+static void test_probe_legacy(void)
+{
+	struct simdev *d = setup(1);
+	struct netif *nif = virtio_net_probe(NULL);
+	CHECK(nif != NULL);
+	if (!nif)
+		return;
+	CHECK(!memcmp(nif->mac, qemu_mac, 6));
+	CHECK_EQ(nif->mtu, 1500);
+	CHECK_EQ(d->status, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_DRIVER_OK);
+	CHECK_EQ(d->drv_features, 1ull << VIRTIO_NET_F_MAC);   /* nothing we don't use */
+	CHECK_EQ(d->page_size, 4096);
+	CHECK_EQ(d->q[0].num, 256);                          /* min(1024, 256) */
+	CHECK_EQ(d->q[1].num, 256);
+	CHECK_EQ(d->q[0].align, 4096);
+	CHECK(d->q[0].pfn != 0 && d->q[1].pfn != 0 && d->q[0].pfn != d->q[1].pfn);
+	CHECK_EQ(irq_gsi, 5 + 2);
+	CHECK_EQ(dev_rx_avail(d), 256);                      /* RX ring full */
+	CHECK(d->notifies[0] >= 1);
+	CHECK_EQ(((struct vnet *)nif->drv)->hdr_len, 10);
+	char want[128];
+	snprintf(want, sizeof want, "virtio-net: mmio 0x%llx v1 irq 7 mac 52:54:00:12:34:56 rxq 256 txq 256\n",
+		 (unsigned long long)(uintptr_t)d->window);
+	CHECK(hostsys_log_contains(want));
+	teardown(nif);
+}
+
+static void test_probe_modern(void)
+{
+	struct simdev *d = setup(2);
+	struct netif *nif = virtio_net_probe(NULL);
+	CHECK(nif != NULL);
+	if (!nif)
+		return;
+	CHECK_EQ(d->status, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER |
+		 VIRTIO_STATUS_FEATURES_OK | VIRTIO_STATUS_DRIVER_OK);
+	CHECK_EQ(d->drv_features, (1ull << VIRTIO_NET_F_MAC) | (1ull << VIRTIO_F_VERSION_1));
+	CHECK_EQ(d->q[0].ready, 1);
+	CHECK_EQ(d->q[1].ready, 1);
+	CHECK(d->q[0].desc && d->q[0].drv && d->q[0].dev);
+	CHECK_EQ(d->q[0].pfn, 0);
+	CHECK_EQ(((struct vnet *)nif->drv)->hdr_len, 12);
+	CHECK_EQ(dev_rx_avail(d), 256);
+	CHECK(hostsys_log_contains(" v2 irq 7 mac 52:54:00:12:34:56 rxq 256 txq 256\n"));
+	teardown(nif);
+}
+
+static void test_queue_size(void)
+{
+	unsigned maxes[3] = { 64, 200, 1 }, want[3] = { 64, 128, 1 };
+	for (int i = 0; i < 3; i++) {
+		struct simdev *d = setup(1);
+		d->num_max = maxes[i];           /* what QueueNumMax says after reset */
+		struct netif *nif = virtio_net_probe(NULL);
+		CHECK(nif != NULL);
+		CHECK_EQ(d->q[0].num, want[i]);
+		CHECK_EQ(d->q[1].num, want[i]);
+		CHECK_EQ(dev_rx_avail(d), want[i]);
+		teardown(nif);
+	}
+	/* A queue the device does not have (QueueNumMax 0): refused. */
+	struct simdev *d = setup(1);
+	d->num_max = 0;
+	CHECK(virtio_net_probe(NULL) == NULL);
+	CHECK(hostsys_log_contains("queue 0 not available"));
+}
+
+static void test_probe_failures(void)
+{
+	/* No net device at all. */
+	struct simdev *d = setup(1);
+	d->devid = 2;
+	CHECK(virtio_net_probe(NULL) == NULL);
+	CHECK(hostsys_log_contains("virtio-net: no device found in 3 slots"));
+
+	/* Modern transport without VERSION_1: refuse, mark FAILED. */
+	d = setup(2);
+	d->features &= ~(1ull << VIRTIO_F_VERSION_1);
+	CHECK(virtio_net_probe(NULL) == NULL);
+	CHECK(d->status & VIRTIO_STATUS_FAILED);
+
+	/* Device clears FEATURES_OK. */
+	d = setup(2);
+	d->refuse_features_ok = 1;
+	CHECK(virtio_net_probe(NULL) == NULL);
+	CHECK(d->status & VIRTIO_STATUS_FAILED);
+	CHECK(hostsys_log_contains("refused our features"));
+
+	/* Unknown version: skipped. */
+	d = setup(3);
+	CHECK(virtio_net_probe(NULL) == NULL);
+	CHECK(hostsys_log_contains("unknown version 3"));
+
+	/* No IOAPIC for the line. */
+	d = setup(1);
+	irq_refuse = 1;
+	CHECK(virtio_net_probe(NULL) == NULL);
+	CHECK(d->status & VIRTIO_STATUS_FAILED);
+	/* The failed device's RX ring was never filled: no pbufs leaked. */
+	CHECK_EQ(pbuf_free_count(), pbuf_total());
+
+	/* No MAC feature: a locally administered unicast address. */
+	d = setup(1);
+	d->features &= ~(1ull << VIRTIO_NET_F_MAC);
+	struct netif *nif = virtio_net_probe(NULL);
+	CHECK(nif != NULL);
+	if (nif) {
+		CHECK_EQ(nif->mac[0] & 3, 2);
+		teardown(nif);
+	}
+}
+
+static void rx_roundtrip(unsigned version)
+{
+	struct simdev *d = setup(version);
+	struct netif *nif = virtio_net_probe(NULL);
+	if (!nif) {
+		CHECK(nif != NULL);
+		return;
+	}
+	uint8_t f[1514];
+	for (unsigned i = 0; i < sizeof f; i++)
+		f[i] = (uint8_t)(i * 7);
+	struct pbuf *p = NULL;
+	CHECK_EQ(nif->input(nif, &p), NET_AGAIN);
+	unsigned sizes[3] = { 14, 60, 1514 };
+	for (int k = 0; k < 3; k++)
+		CHECK_EQ(dev_rx(d, f, sizes[k]), 0);
+	CHECK_EQ(signals, 3);                /* interrupts were on: each woke the task */
+	CHECK_EQ(d->isr, 0);                 /* and each was acknowledged */
+	for (int k = 0; k < 3; k++) {
+		p = NULL;
+		CHECK_EQ(nif->input(nif, &p), NET_OK);
+		CHECK(p != NULL);
+		if (!p)
+			continue;
+		CHECK_EQ(p->len, sizes[k]);
+		CHECK(!memcmp(pbuf_data(p), f, sizes[k]));
+		pbuf_free(p);
+	}
+	CHECK_EQ(nif->input(nif, &p), NET_AGAIN);
+	CHECK_EQ(dev_rx_avail(d), 256);      /* refilled */
+	CHECK_EQ(virtio_net_stats.rx_frames, 3);
+	CHECK_EQ(virtio_net_stats.rx_bytes, 14 + 60 + 1514);
+	teardown(nif);
+}
+static void test_rx_legacy(void) { rx_roundtrip(1); }
+static void test_rx_modern(void) { rx_roundtrip(2); }
+
+static void test_rx_bad_lengths(void)
+{
+	struct simdev *d = setup(1);
+	struct netif *nif = virtio_net_probe(NULL);
+	if (!nif) {
+		CHECK(nif != NULL);
+		return;
+	}
+	uint8_t f[64] = { 0 };
+	dev_rx_claim(d, f, 13, 10 + 13);                 /* shorter than Ethernet */
+	dev_rx_claim(d, f, 0, 4);                        /* shorter than the header */
+	dev_rx_claim(d, f, 60, PBUF_BUFSZ + 1);          /* device claims too much */
+	dev_rx_claim(d, f, 60, 0xffffffffu);
+	dev_rx(d, f, 60);                                /* and one good frame */
+	struct pbuf *p = NULL;
+	CHECK_EQ(nif->input(nif, &p), NET_OK);
+	CHECK(p && p->len == 60);
+	pbuf_free(p);
+	CHECK_EQ(nif->input(nif, &p), NET_AGAIN);
+	CHECK_EQ(virtio_net_stats.rx_short, 2);
+	CHECK_EQ(virtio_net_stats.rx_too_long, 2);
+	CHECK_EQ(virtio_net_stats.rx_frames, 1);
+	CHECK_EQ(dev_rx_avail(d), 256);
+	teardown(nif);
+}
+
+/* While the task drains, RX interrupts are off; when the ring is empty
+ * they are back on. */
+static void test_rx_interrupt_suppression(void)
+{
+	struct simdev *d = setup(1);
+	struct netif *nif = virtio_net_probe(NULL);
+	if (!nif) {
+		CHECK(nif != NULL);
+		return;
+	}
+	uint8_t f[60] = { 1 };
+	dev_rx(d, f, 60);
+	CHECK_EQ(signals, 1);
+	struct pbuf *p;
+	CHECK_EQ(nif->input(nif, &p), NET_OK);
+	pbuf_free(p);
+	dev_rx(d, f, 60);                    /* arrives while draining */
+	dev_rx(d, f, 60);
+	CHECK_EQ(signals, 1);                /* no interrupt for those */
+	CHECK_EQ(nif->input(nif, &p), NET_OK);
+	pbuf_free(p);
+	CHECK_EQ(nif->input(nif, &p), NET_OK);
+	pbuf_free(p);
+	CHECK_EQ(nif->input(nif, &p), NET_AGAIN);
+	dev_rx(d, f, 60);                    /* idle again: interrupts */
+	CHECK_EQ(signals, 2);
+	CHECK_EQ(nif->input(nif, &p), NET_OK);
+	pbuf_free(p);
+	CHECK_EQ(nif->input(nif, &p), NET_AGAIN);
+	teardown(nif);
+}
+
+/* The pool runs dry: the ring shrinks and refill failures are counted,
+ * then it recovers once buffers come back. */
+static void test_rx_pool_exhaustion(void)
+{
+	struct simdev *d = setup(1);
+	struct netif *nif = virtio_net_probe(NULL);
+	if (!nif) {
+		CHECK(nif != NULL);
+		return;
+	}
+	static struct pbuf *held[PBUF_COUNT];
+	unsigned nheld = 0;
+	struct pbuf *p;
+	while ((p = pbuf_alloc(0)) != NULL)
+		held[nheld++] = p;
+	uint8_t f[60] = { 2 };
+	for (int i = 0; i < 10; i++)
+		CHECK_EQ(dev_rx(d, f, 60), 0);
+	for (int i = 0; i < 10; i++) {
+		CHECK_EQ(nif->input(nif, &p), NET_OK);
+		held[nheld++] = p;               /* the stack holds on to them */
+	}
+	CHECK_EQ(nif->input(nif, &p), NET_AGAIN);
+	CHECK(virtio_net_stats.rx_refill_fail >= 1);
+	CHECK_EQ(dev_rx_avail(d), 246);
+	while (nheld)
+		pbuf_free(held[--nheld]);
+	CHECK_EQ(nif->input(nif, &p), NET_AGAIN);
+	CHECK_EQ(dev_rx_avail(d), 256);
+	teardown(nif);
+}
+
+static void tx_roundtrip(unsigned version)
+{
+	struct simdev *d = setup(version);
+	struct netif *nif = virtio_net_probe(NULL);
+	if (!nif) {
+		CHECK(nif != NULL);
+		return;
+	}
+	unsigned base_free = pbuf_free_count();
+	struct pbuf *p = frame_pbuf(60, 0x40);
+	CHECK_EQ(nif->output(nif, p), NET_OK);
+	CHECK_EQ(d->notifies[1], 1);
+	CHECK_EQ(pbuf_free_count(), base_free - 1);  /* device owns it now */
+	uint8_t out[2048];
+	unsigned out_len = 0;
+	CHECK_EQ(dev_tx(d, 10, out, &out_len), 1);
+	CHECK_EQ(out_len, 60);
+	CHECK_EQ(out[0], 0x40);
+	CHECK_EQ(out[59], (uint8_t)(0x40 + 59));
+	CHECK_EQ(signals, 0);                /* TX completions raise no interrupt */
+	CHECK_EQ(nif->tx_space(nif), 256);   /* reclaimed */
+	CHECK_EQ(pbuf_free_count(), base_free);
+	CHECK_EQ(virtio_net_stats.tx_frames, 1);
+	CHECK_EQ(virtio_net_stats.tx_bytes, 60);
+	CHECK_EQ(virtio_net_stats.tx_done, 1);
+
+	/* Too big, or no room for our header: refused, caller keeps p. */
+	p = frame_pbuf(1515, 0);
+	CHECK_EQ(nif->output(nif, p), NET_EINVAL);
+	pbuf_free(p);
+	p = pbuf_alloc(4);
+	pbuf_put(p, 60);
+	CHECK_EQ(nif->output(nif, p), NET_EINVAL);
+	CHECK_EQ(p->off, 4);
+	pbuf_free(p);
+	CHECK_EQ(virtio_net_stats.tx_too_big, 1);
+	CHECK_EQ(virtio_net_stats.tx_no_headroom, 1);
+	teardown(nif);
+}
+static void test_tx_legacy(void) { tx_roundtrip(1); }
+static void test_tx_modern(void) { tx_roundtrip(2); }
+
+/* A full TX ring answers NET_AGAIN (caller keeps an unchanged pbuf),
+ * asks for an interrupt, and the completion wakes the task. */
+static void test_tx_ring_full(void)
+{
+	struct simdev *d = setup(2);
+	struct netif *nif = virtio_net_probe(NULL);
+	if (!nif) {
+		CHECK(nif != NULL);
+		return;
+	}
+	for (int i = 0; i < 256; i++) {
+		struct pbuf *p = frame_pbuf(100, (uint8_t)i);
+		CHECK_EQ(nif->output(nif, p), NET_OK);
+	}
+	CHECK_EQ(nif->tx_space(nif), 0);
+	struct pbuf *p = frame_pbuf(100, 7);
+	uint16_t off = p->off, len = p->len;
+	CHECK_EQ(nif->output(nif, p), NET_AGAIN);
+	CHECK_EQ(p->off, off);
+	CHECK_EQ(p->len, len);
+	CHECK_EQ(virtio_net_stats.tx_ring_full, 1);
+	CHECK_EQ(signals, 0);
+	CHECK_EQ(dev_tx(d, 1, NULL, NULL), 1);
+	CHECK_EQ(signals, 1);                /* the wait for space is woken */
+	CHECK_EQ(nif->output(nif, p), NET_OK);
+	/* After reclaiming, TX interrupts are off again. */
+	CHECK_EQ(dev_tx(d, 300, NULL, NULL), 256);
+	CHECK_EQ(signals, 1);
+	CHECK_EQ(nif->tx_space(nif), 256);
+	CHECK_EQ(virtio_net_stats.tx_done, 257);
+	teardown(nif);
+}
+
+/* Many frames in flight across index wraparound: 70 000 sends with the
+ * device completing in batches. */
+static void test_tx_many(void)
+{
+	struct simdev *d = setup(1);
+	struct netif *nif = virtio_net_probe(NULL);
+	if (!nif) {
+		CHECK(nif != NULL);
+		return;
+	}
+	unsigned sent = 0, again = 0;
+	while (sent < 70000) {
+		struct pbuf *p = frame_pbuf(60, (uint8_t)sent);
+		if (nif->output(nif, p) == NET_OK) {
+			sent++;
+		} else {
+			pbuf_free(p);
+			again++;
+			dev_tx(d, 100, NULL, NULL);
+		}
+		if (check_failures_)
+			break;
+	}
+	dev_tx(d, 1000, NULL, NULL);
+	CHECK_EQ(nif->tx_space(nif), 256);
+	CHECK_EQ(virtio_net_stats.tx_done, 70000);
+	CHECK(again > 0);
+	teardown(nif);
+}
+
+static void test_irq(void)
+{
+	struct simdev *d = setup(1);
+	struct netif *nif = virtio_net_probe(NULL);
+	if (!nif) {
+		CHECK(nif != NULL);
+		return;
+	}
+	irq_fn(irq_arg);                     /* line shared or raced: nothing pending */
+	CHECK_EQ(virtio_net_stats.irq_spurious, 1);
+	CHECK_EQ(signals, 0);
+	d->isr = VIRTIO_MMIO_INT_CONFIG;
+	irq_fn(irq_arg);
+	CHECK_EQ(virtio_net_stats.irq_config, 1);
+	CHECK_EQ(d->isr, 0);
+	CHECK_EQ(signals, 1);
+	teardown(nif);
+}
+
+int main(void)
+{
+	dma_arena = mmap((void *)0x40000000, DMA_ARENA_BYTES, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	if (dma_arena == MAP_FAILED) {
+		printf("FAIL test_virtio_net: cannot map the DMA arena\n");
+		return 1;
+	}
+	hostsys_log_capture(1);
+	RUN(test_probe_legacy);
+	RUN(test_probe_modern);
+	RUN(test_queue_size);
+	RUN(test_probe_failures);
+	RUN(test_rx_legacy);
+	RUN(test_rx_modern);
+	RUN(test_rx_bad_lengths);
+	RUN(test_rx_interrupt_suppression);
+	RUN(test_rx_pool_exhaustion);
+	RUN(test_tx_legacy);
+	RUN(test_tx_modern);
+	RUN(test_tx_ring_full);
+	RUN(test_tx_many);
+	RUN(test_irq);
+	kmalloc_release();
+	return check_done();
+}
