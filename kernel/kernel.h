@@ -32,6 +32,7 @@ void console_write(const char *s, size_t n);
 int kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 noreturn void panic_at(const char *label, const char *file, int line);
 #define panic(label) panic_at((label), __FILE__, __LINE__)
+int kvprintf(const char *fmt, va_list ap);
 
 /* pmm.c: physical pages from the PVH memory map (identity-mapped) */
 void *pmm_alloc(void);                  /* one zeroed page, NULL if none */
@@ -94,5 +95,13 @@ struct virtio_mmio_slot {
 unsigned platform_virtio_slots(struct virtio_mmio_slot *out, unsigned max);
 /* Exit QEMU via isa-debug-exit if present (status (code<<1)|1), else halt. */
 noreturn void platform_exit(int code);
+/* platform_exit codes (QEMU exits with (code << 1) | 1). */
+#define EXIT_OK     0
+#define EXIT_FAIL   1
+#define EXIT_PANIC  3   /* panic() and unhandled exceptions: QEMU status 7 */
+
+/* netmain.c: wires the NIC driver, the stack and HTTP; creates the
+ * network task(s).  Called by kmain once the kernel is up. */
+void netmain_start(void);
 
 #endif

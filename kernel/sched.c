@@ -1,0 +1,271 @@
+/*
+ * kernel/sched.c - preemptive round-robin tasks, sleep and events.
+ *
+ * One CPU, so "interrupts off" is the scheduler lock: schedule() is
+ * always entered with IF clear, and whoever is resumed restores its own
+ * interrupt state (an iretq from the trap that preempted it, the
+ * irq_restore in yield/sleep/event_wait, or the sti in task_entry).
+ *
+ * Tasks sit in one ring.  The idle task is the boot context itself: it is
+ * chosen only when nothing else can run, and it halts (sti; hlt) until
+ * the next interrupt.  A task that has run for SLICE_TICKS while another
+ * is runnable is preempted from the timer interrupt.  Dead tasks are
+ * reaped by the idle task, which never runs on their stacks.
+ */
+#include "kernel/kpriv.h"
+#include "kernel/x86.h"
+
+#define STACK_PAGES  8                 /* 32 KiB of stack ... */
+#define GUARD_PAGES  1                 /* ... above one unmapped page */
+#define SLICE_TICKS  10                /* 10 ms at 1000 Hz */
+#define NAME_MAX_    16
+
+enum task_state { T_RUNNABLE, T_SLEEPING, T_BLOCKED, T_DEAD };
+
+struct task {
+	uint64_t rsp;                  /* saved by swtch while not running */
+	enum task_state state;
+	uint64_t wake_us;              /* SLEEPING/BLOCKED: runnable again at this now_us() */
+	struct event *waiting;         /* BLOCKED: the event */
+	void (*fn)(void *);
+	void *arg;
+	void *stack;                   /* lowest page (the guard), NULL for idle */
+	struct task *next;             /* the ring of all tasks */
+	uint64_t runs;                 /* times switched to */
+	char name[NAME_MAX_];
+};
+
+static struct task *current;
+static struct task *idle;
+static struct task *ring;              /* any task in the ring (NULL: empty) */
+static unsigned ntasks;
+static uint64_t nswitches;
+static unsigned slice;
+static volatile int need_resched;
+static int started;
+
+struct task *task_current(void) { return current; }
+const char *task_name(struct task *t) { return t->name; }
+unsigned sched_ntasks(void) { return ntasks; }
+uint64_t sched_switches(void) { return nswitches; }
+
+static void ring_insert(struct task *t)
+{
+	if (!ring) {
+		t->next = t;
+		ring = t;
+	} else {
+		t->next = ring->next;
+		ring->next = t;
+	}
+	ntasks++;
+}
+
+/* Wake everything whose deadline has passed. */
+static void wake_expired(uint64_t now_us_)
+{
+	struct task *t = ring;
+	if (!t)
+		return;
+	do {
+		if ((t->state == T_SLEEPING || t->state == T_BLOCKED) && now_us_ >= t->wake_us) {
+			t->state = T_RUNNABLE;
+			need_resched = 1;
+		}
+		t = t->next;
+	} while (t != ring);
+}
+
+/* Next runnable non-idle task after `from` in ring order, else NULL. */
+static struct task *pick(struct task *from)
+{
+	struct task *t = from;
+	if (!t)
+		return NULL;
+	do {
+		t = t->next;
+		if (t != idle && t->state == T_RUNNABLE)
+			return t;
+	} while (t != from);
+	return NULL;
+}
+
+/* Switch to the next task; IF must be clear. */
+static void schedule(void)
+{
+	need_resched = 0;
+	wake_expired(now_us());
+	struct task *next = pick(current);
+	if (!next)
+		next = idle;
+	if (next == current)
+		return;
+	struct task *prev = current;
+	current = next;
+	next->runs++;
+	nswitches++;
+	slice = 0;
+	swtch(&prev->rsp, next->rsp);
+}
+
+/* The first code a new task runs (swtch "returns" here). */
+static noreturn void task_entry(void)
+{
+	sti();
+	current->fn(current->arg);
+	cli();
+	current->state = T_DEAD;
+	schedule();
+	panic("sched: a dead task was resumed");
+}
+
+struct task *task_create(const char *name, void (*fn)(void *), void *arg)
+{
+	struct task *t = kmalloc(sizeof(*t));
+	if (!t)
+		return NULL;
+	memset(t, 0, sizeof(*t));
+	t->stack = pmm_alloc_contig(GUARD_PAGES + STACK_PAGES);
+	if (!t->stack) {
+		kfree(t);
+		return NULL;
+	}
+	paging_guard((uint64_t)t->stack, 1);
+	size_t n = strlen(name);
+	if (n >= NAME_MAX_)
+		n = NAME_MAX_ - 1;
+	memcpy(t->name, name, n);
+	t->fn = fn;
+	t->arg = arg;
+
+	/* A frame swtch can pop: six callee-saved registers, then the
+	 * return address task_entry, then a fake return address for it so
+	 * its stack looks like a normal call (rsp % 16 == 8 at entry). */
+	uint64_t *sp = (uint64_t *)((char *)t->stack + (GUARD_PAGES + STACK_PAGES) * PAGE_SIZE);
+	*--sp = 0;
+	*--sp = (uint64_t)task_entry;
+	for (int i = 0; i < 6; i++)
+		*--sp = 0;
+	t->rsp = (uint64_t)sp;
+	t->state = T_RUNNABLE;
+
+	uint64_t f = irq_save();
+	ring_insert(t);
+	irq_restore(f);
+	return t;
+}
+
+void yield(void)
+{
+	uint64_t f = irq_save();
+	schedule();
+	irq_restore(f);
+}
+
+void sleep_ms(uint64_t ms)
+{
+	uint64_t f = irq_save();
+	current->wake_us = now_us() + ms * 1000;
+	current->state = T_SLEEPING;
+	schedule();
+	irq_restore(f);
+}
+
+void event_init(struct event *e)
+{
+	e->pending = 0;
+	e->waiter = NULL;
+}
+
+void event_signal(struct event *e)
+{
+	uint64_t f = irq_save();
+	e->pending = 1;
+	struct task *t = e->waiter;
+	if (t && t->state == T_BLOCKED && t->waiting == e) {
+		t->state = T_RUNNABLE;
+		need_resched = 1;
+	}
+	irq_restore(f);
+}
+
+int event_wait(struct event *e, uint64_t deadline_ms)
+{
+	uint64_t f = irq_save();
+	if (!e->pending && now_ms() < deadline_ms) {
+		e->waiter = current;
+		current->waiting = e;
+		current->wake_us = deadline_ms >= UINT64_MAX / 1000 ? UINT64_MAX : deadline_ms * 1000;
+		current->state = T_BLOCKED;
+		schedule();
+		e->waiter = NULL;
+		current->waiting = NULL;
+	}
+	int got = e->pending;
+	e->pending = 0;
+	irq_restore(f);
+	return got;
+}
+
+/* Timer interrupt: wake sleepers, count down the running task's slice. */
+void sched_tick(uint64_t now)
+{
+	if (!started)
+		return;
+	wake_expired(now);
+	if (current != idle && ++slice >= SLICE_TICKS && pick(current))
+		need_resched = 1;
+	if (current == idle && pick(current))
+		need_resched = 1;
+}
+
+void sched_irq_exit(void)
+{
+	if (started && need_resched)
+		schedule();
+}
+
+/* Free the stacks of tasks that finished.  Idle only: never on their stacks. */
+static void reap(void)
+{
+	struct task *prev = idle, *t = idle->next;
+	while (t != idle) {
+		struct task *n = t->next;
+		if (t->state == T_DEAD) {
+			prev->next = n;
+			if (ring == t)
+				ring = idle;
+			ntasks--;
+			paging_guard((uint64_t)t->stack, 0);
+			pmm_free_contig(t->stack, GUARD_PAGES + STACK_PAGES);
+			kfree(t);
+		} else {
+			prev = t;
+		}
+		t = n;
+	}
+}
+
+noreturn void sched_start(void)
+{
+	static struct task idle_task;
+	cli();
+	idle = &idle_task;
+	memcpy(idle->name, "idle", 5);
+	idle->state = T_RUNNABLE;
+	ring_insert(idle);
+	current = idle;
+	started = 1;
+	kprintf("sched: running %u tasks\n", ntasks);
+	for (;;) {
+		cli();
+		reap();
+		if (pick(idle)) {
+			schedule();
+			continue;
+		}
+		/* sti takes effect after the next instruction, so no interrupt
+		 * can slip in between the check above and the hlt. */
+		__asm__ volatile("sti; hlt" ::: "memory");
+	}
+}
