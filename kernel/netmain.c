@@ -89,11 +89,7 @@ static void configure_ip(void)
 		else
 			kprintf("net: bad gw= on the command line, using the default\n");
 	}
-	net_configure(ip, prefix, gw);
-	char sip[16], sgw[16];
-	net_format_ip(ip, sip);
-	net_format_ip(gw, sgw);
-	kprintf("net: ip %s/%u gw %s\n", sip, prefix, sgw);
+	net_configure(ip, prefix, gw);          /* logs `net: ip A/P gw G` */
 }
 
 /* netfault=drop:P,corrupt:P (either part optional) */

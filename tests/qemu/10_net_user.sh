@@ -23,7 +23,7 @@ boot_case() {
 		return
 	fi
 	local drv
-	drv=$(grep -m1 '^virtio-net: mmio' "$log")
+	drv=$(grep -m1 '^virtio-net: mmio' "$log" | tr -d '\r')
 	if [[ $drv =~ ^virtio-net:\ mmio\ 0x[0-9a-f]+\ v$ver\ irq\ ([0-9]+)\ mac\ 52:54:00:12:34:56\ rxq\ ([0-9]+)\ txq\ ([0-9]+)$ ]]; then
 		local irq=${BASH_REMATCH[1]}
 		if [ "$irq" -ge "$gmin" ] && [ "$irq" -le "$gmax" ] && \
