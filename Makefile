@@ -125,5 +125,11 @@ test: $(ELF) $(HOST_TESTS)
 clean:
 	rm -rf $(BUILD)
 
+# ---- benchmark: Quartz against a Linux guest (tools/bench.sh) -------------
+# QUICK=1: one boot each and short runs, for tests/qemu/6x_bench_quick.sh.
+bench: $(ELF)
+	$(Q)tools/deps.sh bench && BUILD=$(BUILD) QUICK=$(QUICK) tools/bench.sh
+.PHONY: bench
+
 .PHONY: all run test clean host-tests
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

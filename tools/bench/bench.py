@@ -1,0 +1,480 @@
+#!/usr/bin/env python3
+"""tools/bench/bench.py - boots Quartz and a Linux guest under identical QEMU
+settings, measures both, and prints one table (and writes it as Markdown).
+
+Called by tools/bench.sh, which builds the images first.  Every QEMU runs
+under `timeout --signal=KILL` and is killed by its own PID; every client talks
+only to 127.0.0.1 on a port picked free just before.
+
+Measurements (see docs/BENCHMARKS.md for what each means and why):
+  boot     QEMU start -> first HTTP 200, polled about every 10 ms; the floor
+           is a PVH kernel that prints one byte and exits.
+  size     the image QEMU loads, with the default site and without assets.
+  memory   the smallest -m that still serves the default site.
+  10MiB    MB/s for one 10 MiB random file, checksum verified.
+  wrk/ab   requests/s and p50/p99 latency of a small page, keep-alive with
+           wrk at 16 and 256 connections, and one connection per request
+           with ab; errors counted.
+  insns    guest instructions per request, with the insn-count TCG plugin
+           when it is built (tools/bench/insncount.c), else omitted.
+"""
+import argparse
+import datetime
+import hashlib
+import os
+import re
+import shlex
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
+TMP = tempfile.mkdtemp(prefix="quartz-bench.")
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    p = s.getsockname()[1]
+    s.close()
+    return p
+
+
+class Guest:
+    """One kind of guest: how to build its QEMU command line."""
+
+    def __init__(self, name, kernel, initrd=None, append=None):
+        self.name, self.kernel, self.initrd, self.append = name, kernel, initrd, append
+
+    def argv(self, port, mem, serial, extra=()):
+        # The same flags for every guest: only -kernel/-initrd/-append differ.
+        a = [QEMU, "-M", "microvm", "-m", mem, "-nodefaults", "-no-user-config",
+             "-display", "none", "-no-reboot", "-serial", serial,
+             "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
+        if port is not None:
+            a += ["-netdev", "user,id=n0,hostfwd=tcp:127.0.0.1:%d-:80" % port,
+                  "-device", "virtio-net-device,netdev=n0"]
+        a += ["-kernel", self.kernel]
+        if self.initrd:
+            a += ["-initrd", self.initrd]
+        if self.append:
+            a += ["-append", self.append]
+        return a + list(extra)
+
+
+class Vm:
+    """A running QEMU, started under timeout, stopped by its own PID."""
+
+    def __init__(self, argv, secs, **kw):
+        self.argv = ["timeout", "--signal=KILL", str(secs)] + argv
+        self.t0 = time.monotonic()
+        self.p = subprocess.Popen(self.argv, stdin=subprocess.DEVNULL, **kw)
+
+    def stop(self):
+        if self.p.poll() is None:
+            self.p.send_signal(signal.SIGTERM)  # timeout forwards it to QEMU
+            try:
+                self.p.wait(5)
+            except subprocess.TimeoutExpired:
+                self.p.kill()
+                self.p.wait()
+        return self.p.returncode
+
+
+def http_get(port, path, timeout):
+    """One HTTP/1.0-style GET; returns (status, body) or None."""
+    try:
+        s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    except OSError:
+        return None
+    try:
+        s.settimeout(timeout)
+        s.sendall(("GET %s HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n" % path).encode())
+        data = b""
+        while True:
+            c = s.recv(65536)
+            if not c:
+                break
+            data += c
+    except OSError:
+        return None
+    finally:
+        s.close()
+    m = re.match(rb"HTTP/1\.[01] (\d+)", data)
+    if not m:
+        return None
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(m.group(1)), body
+
+
+# At most this many polls in flight.  More is not kinder to the figure: a
+# flood of connections into QEMU's user networking while the guest boots
+# kept QEMU's main loop so busy that Linux's PIT calibration of the TSC
+# failed and its boot stalled for tens of seconds.
+MAX_ATTEMPTS = 2
+
+
+def wait_200(vm, port, limit, path="/"):
+    """Seconds from QEMU start to the first 200, or None.
+
+    A new attempt starts every 10 ms while fewer than MAX_ATTEMPTS are
+    waiting: QEMU's user networking accepts the host connection before the
+    guest listens, so one attempt can hang while the guest comes up, and a
+    strictly sequential poller would add that wait to the figure.
+    """
+    done = threading.Event()
+    result = []
+
+    def attempt():
+        r = http_get(port, path, 1.0)
+        if r and r[0] == 200 and not done.is_set():
+            result.append(time.monotonic() - vm.t0)
+            done.set()
+
+    threads = []
+    while not done.is_set():
+        if time.monotonic() - vm.t0 > limit or vm.p.poll() is not None:
+            break
+        threads = [t for t in threads if t.is_alive()]
+        if len(threads) < MAX_ATTEMPTS:
+            t = threading.Thread(target=attempt, daemon=True)
+            t.start()
+            threads.append(t)
+        done.wait(0.01)
+    return min(result) if result else None
+
+
+def boot_time(guest, mem, runs, limit):
+    times = []
+    for _ in range(runs):
+        port = free_port()
+        vm = Vm(guest.argv(port, mem, "file:%s/boot.log" % TMP), limit + 5,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        t = wait_200(vm, port, limit)
+        vm.stop()
+        if t is not None:
+            times.append(t)
+    return times
+
+
+def floor_time(floor, mem, runs):
+    """QEMU start -> the floor kernel's byte on serial, and -> QEMU exit."""
+    byte, exit_ = [], []
+    for _ in range(runs):
+        g = Guest("floor", floor)
+        vm = Vm(g.argv(None, mem, "stdio"), 20, stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL)
+        b = vm.p.stdout.read(1)
+        if b:
+            byte.append(time.monotonic() - vm.t0)
+        vm.p.wait()
+        exit_.append(time.monotonic() - vm.t0)
+    return byte, exit_
+
+
+def min_memory(guest, sizes, limit):
+    """The smallest -m (MiB) in sizes that serves /, trying upwards."""
+    for m in sizes:
+        port = free_port()
+        vm = Vm(guest.argv(port, "%dM" % m, "file:%s/mem.log" % TMP), limit + 5,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        t = wait_200(vm, port, limit)
+        vm.stop()
+        if t is not None:
+            return m
+    return None
+
+
+def start_serving(guest, mem, limit):
+    port = free_port()
+    vm = Vm(guest.argv(port, mem, "file:%s/%s.log" % (TMP, guest.name)), 3600,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    vm.served = wait_200(vm, port, limit)
+    if vm.served is None:
+        vm.stop()
+        return None, None
+    return vm, port
+
+
+def throughput(port, path, want_sha, runs):
+    """MB/s (10^6 bytes/s) per run for one file fetched with curl."""
+    out = []
+    bad = 0
+    for _ in range(runs):
+        f = os.path.join(TMP, "dl")
+        r = subprocess.run(["curl", "-s", "-m", "120", "-o", f, "-w", "%{time_total} %{http_code}",
+                            "http://127.0.0.1:%d%s" % (port, path)],
+                           capture_output=True, text=True)
+        try:
+            secs, code = r.stdout.split()
+            secs = float(secs)
+        except ValueError:
+            bad += 1
+            continue
+        data = open(f, "rb").read() if os.path.exists(f) else b""
+        if code != "200" or hashlib.sha256(data).hexdigest() != want_sha:
+            bad += 1
+            continue
+        out.append(len(data) / secs / 1e6)
+    return out, bad
+
+
+def to_ms(s):
+    """wrk latency text (e.g. 1.23ms, 540.00us, 1.20s) -> ms."""
+    m = re.match(r"([\d.]+)(us|ms|s|m)$", s)
+    if not m:
+        return None
+    v = float(m.group(1))
+    return v * {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}[m.group(2)]
+
+
+def run_wrk(port, path, conns, secs):
+    threads = min(2, conns)
+    cmd = ["wrk", "-t%d" % threads, "-c%d" % conns, "-d%ds" % secs, "--timeout", "5s",
+           "--latency", "http://127.0.0.1:%d%s" % (port, path)]
+    r = subprocess.run(["timeout", "--signal=KILL", str(secs + 30)] + cmd,
+                       capture_output=True, text=True)
+    o = r.stdout
+    res = {"cmd": " ".join(cmd)}
+    m = re.search(r"Requests/sec:\s+([\d.]+)", o)
+    res["rps"] = float(m.group(1)) if m else None
+    for q in ("50", "99"):
+        m = re.search(r"^\s+%s(?:\.000)?%%\s+(\S+)" % q, o, re.M)
+        res["p" + q] = to_ms(m.group(1)) if m else None
+    errs = 0
+    m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", o)
+    if m:
+        errs += sum(int(x) for x in m.groups())
+    m = re.search(r"Non-2xx or 3xx responses: (\d+)", o)
+    if m:
+        errs += int(m.group(1))
+    m = re.search(r"(\d+) requests in", o)
+    res["reqs"] = int(m.group(1)) if m else 0
+    res["errors"] = errs if res["rps"] is not None else None
+    return res
+
+
+def run_ab(port, path, conns, n):
+    cmd = ["ab", "-q", "-n", str(n), "-c", str(conns), "-s", "5", "-r",
+           "http://127.0.0.1:%d%s" % (port, path)]
+    r = subprocess.run(["timeout", "--signal=KILL", "120"] + cmd, capture_output=True, text=True)
+    o = r.stdout
+    res = {"cmd": " ".join(cmd)}
+    m = re.search(r"Requests per second:\s+([\d.]+)", o)
+    res["rps"] = float(m.group(1)) if m else None
+    for q in ("50", "99"):
+        m = re.search(r"^\s+%s%%\s+(\d+)" % q, o, re.M)
+        res["p" + q] = float(m.group(1)) if m else None
+    errs = 0
+    for pat in (r"Failed requests:\s+(\d+)", r"Non-2xx responses:\s+(\d+)"):
+        m = re.search(pat, o)
+        if m:
+            errs += int(m.group(1))
+    m = re.search(r"Complete requests:\s+(\d+)", o)
+    done = int(m.group(1)) if m else 0
+    errs += max(0, n - done)
+    res["errors"] = errs if res["rps"] is not None else None
+    return res
+
+
+def med(xs):
+    return statistics.median(xs) if xs else None
+
+
+# ---- the table --------------------------------------------------------------
+
+def fmt(v, unit="", prec=1):
+    if v is None:
+        return "n/a"
+    if isinstance(v, str):
+        return v
+    if isinstance(v, int):
+        return "%d%s" % (v, unit)
+    return ("%%.%df%%s" % prec) % (v, unit)
+
+
+def ratio(q, l, higher_better):
+    if q is None or l is None or q == 0 or l == 0:
+        return "n/a"
+    return "%.2fx" % ((q / l) if higher_better else (l / q))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--quartz", required=True, help="ELF with the default site + bench files")
+    ap.add_argument("--quartz-tiny", help="ELF built with one tiny asset")
+    ap.add_argument("--linux-dir", required=True, help="dir with vmlinuz + initrd.gz (same site)")
+    ap.add_argument("--linux-tiny", help="initrd built with one tiny asset")
+    ap.add_argument("--quartz-big", help="ELF with the default site + the 10 MiB file")
+    ap.add_argument("--linux-big-dir", help="vmlinuz + initrd.gz with the 10 MiB file")
+    ap.add_argument("--floor", required=True)
+    ap.add_argument("--mem", default="128M", help="-m for every run but the memory search")
+    ap.add_argument("--big", default="/big.bin")
+    ap.add_argument("--big-sha", default="")
+    ap.add_argument("--small", default="/hello.html")
+    ap.add_argument("--markdown", help="write the results here")
+    ap.add_argument("--notes", help="Markdown appended after the table")
+    ap.add_argument("--insns", help="TCG plugin .so counting guest instructions")
+    a = ap.parse_args()
+
+    q = a.quick
+    boots = 1 if q else 5
+    dl_runs = 1 if q else 5
+    wrk_secs = 2 if q else 10
+    ab_n = 200 if q else 2000
+    mem_sizes = [] if q else [8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256]
+
+    ldir = a.linux_dir
+    append = "console=ttyS0 quiet panic=-1"
+    linux = lambda d: Guest("linux", os.path.join(d, "vmlinuz"), os.path.join(d, "initrd.gz"), append)
+    # The default site, for boot time, size and memory; the same plus the
+    # 10 MiB file for the load runs (a 10 MiB random file in a gzip'd
+    # initramfs would slow Linux's boot by its decompression).
+    guests = {"quartz": Guest("quartz", a.quartz), "linux": linux(ldir)}
+    big = {"quartz": Guest("quartz", a.quartz_big or a.quartz),
+           "linux": linux(a.linux_big_dir or ldir)}
+    limit = {"quartz": 20, "linux": 60}
+    R = {"quartz": {}, "linux": {}}
+    log = lambda *x: print("bench:", *x, file=sys.stderr, flush=True)
+
+    # 1. boot to first 200, and the floor
+    fb, fe = floor_time(a.floor, a.mem, boots)
+    floor = med(fb)
+    log("floor: byte %s s, exit %s s" % (fmt(floor, "", 3), fmt(med(fe), "", 3)))
+    if not q:
+        for g in guests:
+            ts = boot_time(guests[g], a.mem, boots, limit[g])
+            R[g]["boot"] = med(ts)
+            log("%s: first 200 after %s s (%d/%d boots served)" % (g, fmt(med(ts), "", 3), len(ts), boots))
+
+    # 2. image size
+    lk = os.path.getsize(guests["linux"].kernel)
+    R["quartz"]["size"] = os.path.getsize(a.quartz)
+    R["linux"]["size"] = lk + os.path.getsize(guests["linux"].initrd)
+    if a.quartz_tiny and os.path.exists(a.quartz_tiny):
+        R["quartz"]["size0"] = os.path.getsize(a.quartz_tiny)
+    if a.linux_tiny and os.path.exists(a.linux_tiny):
+        R["linux"]["size0"] = lk + os.path.getsize(a.linux_tiny)
+
+    # 3. smallest -m that serves (the same default-site images)
+    for g in guests:
+        R[g]["mem"] = min_memory(guests[g], mem_sizes, limit[g]) if mem_sizes else "skipped"
+        log("%s: serves with -m %sM" % (g, R[g]["mem"]))
+
+    # 4-6. one long-running guest each (quick mode: the default-site guest,
+    # whose boot also gives the boot time, and no 10 MiB file)
+    cmds = {}
+    for g in guests:
+        vm, port = start_serving(guests[g] if q else big[g], a.mem, limit[g])
+        if vm is None:
+            log("%s: did not serve; skipping load tests" % g)
+            continue
+        if q:
+            R[g]["boot"] = vm.served
+        try:
+            if not q:
+                mbs, bad = throughput(port, a.big, a.big_sha, dl_runs)
+                R[g]["mbs"], R[g]["mbs_bad"] = med(mbs), bad
+                log("%s: 10 MiB at %s MB/s (%d bad)" % (g, fmt(med(mbs)), bad))
+            for c in (16, 256):
+                w = run_wrk(port, a.small, c, wrk_secs)
+                R[g]["wrk%d" % c] = w
+                cmds["wrk%d" % c] = w["cmd"].replace(str(port), "PORT")
+                log("%s: wrk -c%d: %s req/s p50 %s p99 %s ms, %s errors" %
+                    (g, c, w["rps"], w["p50"], w["p99"], w["errors"]))
+            b = run_ab(port, a.small, 16, ab_n)
+            R[g]["ab"] = b
+            cmds["ab"] = b["cmd"].replace(str(port), "PORT")
+            log("%s: ab: %s req/s p50 %s p99 %s ms, %s errors" %
+                (g, b["rps"], b["p50"], b["p99"], b["errors"]))
+        finally:
+            vm.stop()
+
+    # ---- table
+    rows = []
+    def row(name, qv, lv, unit, prec, hib, target):
+        rows.append((name, fmt(qv, unit, prec), fmt(lv, unit, prec),
+                     ratio(qv, lv, hib) if not isinstance(qv, str) else "n/a", target))
+    qb, lb = R["quartz"].get("boot"), R["linux"].get("boot")
+    row("first HTTP 200 after QEMU start (s, median)", qb, lb, " s", 3, False,
+        "<= 1.3x floor (floor %s s; quartz/floor %s)" % (fmt(floor, "", 3),
+                                                         "%.2fx" % (qb / floor) if qb and floor else "n/a"))
+    row("image size, default site (bytes)", R["quartz"]["size"], R["linux"]["size"], "", 0, False, "")
+    row("image size, no assets (bytes)", R["quartz"].get("size0"), R["linux"].get("size0"), "", 0, False,
+        "<= 1/50 of Linux")
+    row("smallest -m that serves (MiB)", R["quartz"]["mem"], R["linux"]["mem"], "", 0, False, "8 MiB")
+    row("10 MiB file (MB/s, median)", R["quartz"].get("mbs"), R["linux"].get("mbs"), "", 1, True, ">= 1.5x")
+    for c in (16, 256):
+        k = "wrk%d" % c
+        qw, lw = R["quartz"].get(k, {}), R["linux"].get(k, {})
+        row("keep-alive %d conns: req/s" % c, qw.get("rps"), lw.get("rps"), "", 0, True, ">= 3x")
+        row("keep-alive %d conns: p50 (ms)" % c, qw.get("p50"), lw.get("p50"), "", 2, False, "")
+        row("keep-alive %d conns: p99 (ms)" % c, qw.get("p99"), lw.get("p99"), "", 2, False, "<= 1/10")
+        row("keep-alive %d conns: errors" % c, qw.get("errors"), lw.get("errors"), "", 0, False,
+            "0" if c == 256 else "")
+    qa, la = R["quartz"].get("ab", {}), R["linux"].get("ab", {})
+    row("no keep-alive (ab -c16): req/s", qa.get("rps"), la.get("rps"), "", 0, True, "")
+    row("no keep-alive (ab -c16): p50 (ms)", qa.get("p50"), la.get("p50"), "", 0, False, "")
+    row("no keep-alive (ab -c16): p99 (ms)", qa.get("p99"), la.get("p99"), "", 0, False, "")
+    row("no keep-alive (ab -c16): errors", qa.get("errors"), la.get("errors"), "", 0, False, "")
+    row("guest instructions per request", R["quartz"].get("ipr"), R["linux"].get("ipr"), "", 0, False,
+        "" if a.insns else "omitted: no TCG insn-count plugin built")
+
+    hdr = ("what", "Quartz", "Linux 6.1 + nginx", "Quartz advantage", "target")
+    w = [max(len(str(r[i])) for r in rows + [hdr]) for i in range(5)]
+    line = lambda r: "| " + " | ".join(str(r[i]).ljust(w[i]) for i in range(5)) + " |"
+    table = [line(hdr), "|" + "|".join("-" * (x + 2) for x in w) + "|"] + [line(r) for r in rows]
+    print("\n".join(table))
+
+    if a.markdown:
+        qv = subprocess.run([QEMU, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+        cpu = "unknown"
+        for l in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines():
+            if l.startswith("Model name:"):
+                cpu = l.split(":", 1)[1].strip()
+        ncpu = os.cpu_count()
+        g = guests["linux"]
+        md = []
+        md.append("# Benchmarks: Quartz against a Linux guest\n")
+        md.append("Generated by `make bench%s` (tools/bench.sh) on %s.\n" %
+                  (" QUICK=1" if q else "", datetime.datetime.now().strftime("%Y-%m-%d %H:%M %Z").strip()))
+        md.append("- QEMU: %s, TCG (no KVM), one vCPU per guest" % qv)
+        md.append("- Host CPU: %s, %d cores" % (cpu, ncpu))
+        md.append("- Linux guest: Debian's kernel (%s) + initramfs with busybox-static and nginx %s" %
+                  (open(os.path.join(ldir, "stamp")).read().split()[0] if os.path.exists(os.path.join(ldir, "stamp")) else "?",
+                   subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip().split("/")[-1]))
+        md.append("- Runs: %d cold boots each; %d downloads; wrk %d s per run; ab %d requests\n" %
+                  (boots, dl_runs, wrk_secs, ab_n))
+        md.append("## Results\n")
+        md.append("\n".join(table) + "\n")
+        md.append("\"Quartz advantage\" is Linux/Quartz for times, sizes and memory, and Quartz/Linux "
+                  "for rates: above 1x Quartz is better.\n")
+        md.append("## Command lines\n")
+        md.append("Both guests (only -kernel, -initrd and -append differ; the memory search "
+                  "changes -m; each run gets a free port):\n")
+        md.append("```\n" + " ".join(shlex.quote(x) for x in guests["quartz"].argv(0, a.mem, "file:LOG")).replace(":0-:80", ":PORT-:80") + "\n")
+        md.append(" ".join(shlex.quote(x) for x in g.argv(0, a.mem, "file:LOG")).replace(":0-:80", ":PORT-:80") + "\n```\n")
+        md.append("Floor: `%s` (time to the byte on stdout)\n" %
+                  " ".join(Guest("floor", a.floor).argv(None, a.mem, "stdio")))
+        md.append("Clients:\n```\ncurl -s -o FILE -w '%%{time_total} %%{http_code}' http://127.0.0.1:PORT%s   # then sha256\n%s\n```\n" %
+                  (a.big, "\n".join(cmds[k] for k in sorted(cmds))))
+        if a.notes and os.path.exists(a.notes):
+            md.append(open(a.notes).read())
+        with open(a.markdown, "w") as f:
+            f.write("\n".join(md))
+        log("wrote", a.markdown)
+    ok = R["quartz"].get("boot") is not None and R["linux"].get("boot") is not None
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    finally:
+        subprocess.run(["rm", "-rf", TMP])
