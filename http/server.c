@@ -16,8 +16,6 @@
 #include "net/sys.h"
 #include "net/tcp.h"
 
-STATS_DEFINE(http, HTTP_STATS)
-
 /* A response whose bytes are queued: logged once the peer acknowledged
  * all of it (so the duration covers the transfer, not just the queueing). */
 struct log_rec {

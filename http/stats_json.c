@@ -19,6 +19,10 @@
 #include "sys.h"
 #include "sbuf.h"
 
+/* The http counters live here, beside their only reader, so the pure
+ * parts of http/ link without the connection layer. */
+STATS_DEFINE(http, HTTP_STATS)
+
 static void put_name(struct sbuf *s, const char *name)
 {
 	sb_put(s, "\"", 1);
