@@ -178,6 +178,8 @@ static void net_task(void *arg)
 			platform_exit(0);
 		}
 		uint64_t dl = net_next_deadline(now);
+		if (virtio_net_rx_starved(nif) && dl > now + VIRTIO_NET_STARVED_RETRY_MS)
+			dl = now + VIRTIO_NET_STARVED_RETRY_MS;
 		if (next_stats < dl)
 			dl = next_stats;
 		if (exit_at && exit_at < dl)

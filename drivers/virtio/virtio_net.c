@@ -247,6 +247,16 @@ static unsigned vnet_tx_space(struct netif *nif)
 	return virtq_free(&d->txq);
 }
 
+int virtio_net_rx_starved(struct netif *nif)
+{
+	struct vnet *d = nif->drv;
+	rx_refill(d);
+	if (virtq_in_flight(&d->rxq) >= d->rxq.num / 4u)
+		return 0;
+	STAT_INC(virtio_net, rx_starved);
+	return 1;
+}
+
 /* ---- initialisation (virtio 1.x section 3.1.1, numbered as there) ---- */
 
 static unsigned pow2_floor(unsigned n)

@@ -23,7 +23,7 @@ _Static_assert(2 * VIRTIO_NET_QSIZE <= PBUF_COUNT / 2, "rings would starve the p
 	X(rx_frames) X(rx_bytes) X(tx_frames) X(tx_bytes) X(tx_done) \
 	X(tx_ring_full) X(tx_too_big) X(tx_no_headroom) \
 	X(rx_refill_fail) X(rx_short) X(rx_too_long) X(bad_used) \
-	X(irqs) X(irq_spurious) X(irq_config) X(kicks_rx) X(kicks_tx)
+	X(rx_starved) X(irqs) X(irq_spurious) X(irq_config) X(kicks_rx) X(kicks_tx)
 STATS_DECLARE(virtio_net, VIRTIO_NET_STATS)
 
 /*
@@ -34,5 +34,16 @@ STATS_DECLARE(virtio_net, VIRTIO_NET_STATS)
  * task, which then owns the netif exclusively.
  */
 struct netif *virtio_net_probe(struct event *wake);
+
+/*
+ * After a poll: top the RX ring up and say whether it is still short
+ * (under a quarter posted: the pbuf pool ran dry).  A short ring cannot
+ * wake the task by itself, since the device has nowhere to put a frame,
+ * so the caller then polls again after VIRTIO_NET_STARVED_RETRY_MS.
+ */
+int virtio_net_rx_starved(struct netif *nif);
+#ifndef VIRTIO_NET_STARVED_RETRY_MS
+#define VIRTIO_NET_STARVED_RETRY_MS 10
+#endif
 
 #endif

@@ -592,8 +592,19 @@ static void test_rx_pool_exhaustion(void)
 	CHECK_EQ(nif->input(nif, &p), NET_AGAIN);
 	CHECK(virtio_net_stats.rx_refill_fail >= 1);
 	CHECK_EQ(dev_rx_avail(d), 246);
+	CHECK_EQ(virtio_net_rx_starved(nif), 0);     /* short, not starved */
+	/* Deliver until the ring is nearly empty: now it is starved. */
+	for (int i = 0; i < 246 - 10; i++) {
+		CHECK_EQ(dev_rx(d, f, 60), 0);
+		CHECK_EQ(nif->input(nif, &p), NET_OK);
+		held[nheld++] = p;
+	}
+	CHECK_EQ(dev_rx_avail(d), 10);
+	CHECK_EQ(virtio_net_rx_starved(nif), 1);
+	CHECK_EQ(virtio_net_stats.rx_starved, 1);
 	while (nheld)
 		pbuf_free(held[--nheld]);
+	CHECK_EQ(virtio_net_rx_starved(nif), 0);     /* refilled */
 	CHECK_EQ(nif->input(nif, &p), NET_AGAIN);
 	CHECK_EQ(dev_rx_avail(d), 256);
 	teardown(nif);

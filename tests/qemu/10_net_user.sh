@@ -60,3 +60,27 @@ boot_case modern_noacpi   microvm,acpi=off 2 5 28  "stats_every=1" $MODERN
 # address in 10.0.2.0/24).
 boot_case cmdline_ip microvm,acpi=off 1 5 28 "ip=10.0.2.77/24 gw=10.0.2.2 stats_every=1"
 check cmdline_ip:logged grep -q '^net: ip 10\.0\.2\.77/24 gw 10\.0\.2\.2' "$LAST_LOG"
+
+# netfault= reaches the fault injector: with every frame dropped the
+# gateway never answers, and the injector's counters say why.
+log=$TMPDIR_T/netfault.log
+MACHINE=microvm,acpi=off qemu_start "$log" 30 $NIC -append "netfault=drop:100,corrupt:0 stats_every=1"
+if wait_serial "$log" 'net: stats fault .*tx_drop=[1-9]' 10; then
+	pass netfault:drops_counted
+else
+	fail netfault:drops_counted "no fault tx_drop in: $(grep 'stats fault' "$log" | tail -n 1)"
+fi
+check netfault:logged grep -q '^net: fault injection drop 100% corrupt 0%' "$log"
+check netfault:no_reply bash -c "! grep -q '^ping: reply' '$log'"
+qemu_stop
+
+# netexit= ends a test run with a final stats dump and a clean exit
+# (isa-debug-exit status (0 << 1) | 1 = 1).
+log=$TMPDIR_T/netexit.log
+MACHINE=microvm,acpi=off qemu_start "$log" 30 $NIC -append "netexit=2"
+wait "$QEMU_PID"; st=$?     # not $(qemu_wait): a subshell cannot wait for it
+if [ "$st" = 1 ] && grep -q '^net: exit after' "$log" && grep -q 'net: stats virtio_net' "$log"; then
+	pass netexit:clean_exit_with_stats
+else
+	fail netexit:clean_exit_with_stats "exit status $st; $(tail -n 3 "$log" | tr '\n' '|')"
+fi

@@ -10,7 +10,10 @@
 #   - a flood ping (ping -f -c 20000, bounded) loses < 1%; frames per
 #     second both ways are reported as INFO lines.
 # Needs root (netns, tap).  Everything it creates is removed on exit.
+# Runs legacy virtio-mmio with acpi=off by default; 12_net_tap_modern.sh
+# reruns it on the modern transport with ACPI (T names the results).
 . "$(dirname "$0")/../lib.sh"
+T=${TAP_NAME:-tap}
 
 NS=quartz-t$$
 TAP=qt$$
@@ -18,7 +21,7 @@ GUEST=10.0.2.15
 LOG=$TMPDIR_T/tap.log
 
 if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null; then
-	fail tap:setup "needs root and iproute2 (ip netns, tuntap)"
+	fail $T:setup "needs root and iproute2 (ip netns, tuntap)"
 	exit 0
 fi
 
@@ -33,7 +36,7 @@ nsx() { ip netns exec "$NS" "$@"; }
 if ! ip netns add "$NS" || ! nsx ip tuntap add dev "$TAP" mode tap ||
    ! nsx ip addr add 10.0.2.2/24 dev "$TAP" || ! nsx ip link set "$TAP" up ||
    ! nsx ip link set lo up; then
-	fail tap:setup "could not create namespace $NS with tap $TAP"
+	fail $T:setup "could not create namespace $NS with tap $TAP"
 	exit 0
 fi
 
@@ -46,13 +49,13 @@ EOF
 chmod +x "$TMPDIR_T/qemu-ns"
 QEMU="$TMPDIR_T/qemu-ns" MACHINE=${MACHINE:-microvm,acpi=off} qemu_start "$LOG" 600 \
 	-netdev tap,id=n0,ifname="$TAP",script=no,downscript=no \
-	-device virtio-net-device,netdev=n0 -append "stats_every=1"
+	-device virtio-net-device,netdev=n0 ${TAP_QARGS:-} -append "stats_every=1"
 
 if ! wait_serial "$LOG" '^ping: reply from 10\.0\.2\.2' 30; then
-	fail tap:boot_ping "no reply to the guest's boot ping; serial tail: $(tail -n 8 "$LOG" | tr '\n' '|')"
+	fail $T:boot_ping "no reply to the guest's boot ping; serial tail: $(tail -n 8 "$LOG" | tr '\n' '|')"
 	exit 0
 fi
-pass tap:boot_ping
+pass $T:boot_ping
 
 # last_stat GROUP NAME: the newest value of a counter in the serial log
 last_stat() {
@@ -62,27 +65,27 @@ last_stat() {
 # --- ping: loss and RTT ---------------------------------------------------
 out=$(nsx ping -c 200 -i 0.01 -W 2 -q $GUEST 2>&1)
 if echo "$out" | grep -q ' 0% packet loss'; then
-	pass tap:ping_200
+	pass $T:ping_200
 else
-	fail tap:ping_200 "$(echo "$out" | grep -E 'loss|rtt' | tr '\n' ' ')"
+	fail $T:ping_200 "$(echo "$out" | grep -E 'loss|rtt' | tr '\n' ' ')"
 fi
-echo "INFO tap: ping -c 200 -i 0.01: $(echo "$out" | grep -E '^rtt')"
+echo "INFO $T: ping -c 200 -i 0.01: $(echo "$out" | grep -E '^rtt')"
 
 for size in 1400 1472; do
 	out=$(nsx ping -c 20 -i 0.02 -W 2 -q -s $size $GUEST 2>&1)
 	if echo "$out" | grep -q ' 0% packet loss'; then
-		pass tap:ping_payload_$size
+		pass $T:ping_payload_$size
 	else
-		fail tap:ping_payload_$size "$(echo "$out" | grep -E 'loss' | tr '\n' ' ')"
+		fail $T:ping_payload_$size "$(echo "$out" | grep -E 'loss' | tr '\n' ' ')"
 	fi
 done
 
 # --- ARP from the outside --------------------------------------------------
 if nsx arping -c 3 -w 5 -I "$TAP" $GUEST >"$TMPDIR_T/arping.out" 2>&1 &&
    grep -qi 'reply from 10.0.2.15 \[52:54:00:12:34:56\]' "$TMPDIR_T/arping.out"; then
-	pass tap:arping
+	pass $T:arping
 else
-	fail tap:arping "$(tr '\n' ' ' < "$TMPDIR_T/arping.out")"
+	fail $T:arping "$(tr '\n' ' ' < "$TMPDIR_T/arping.out")"
 fi
 
 # --- 10 000 bad frames -------------------------------------------------------
@@ -149,27 +152,27 @@ for i in range(0, count, 500):  # batches: one socket, bounded work per call
 print("sent", sent)
 PY
 if nsx timeout 300 /usr/bin/python3 "$TMPDIR_T/badframes.py" "$TAP" 10000 >"$TMPDIR_T/bad.out" 2>&1; then
-	pass tap:bad_frames_sent
+	pass $T:bad_frames_sent
 else
-	fail tap:bad_frames_sent "$(tail -n 3 "$TMPDIR_T/bad.out" | tr '\n' ' ')"
+	fail $T:bad_frames_sent "$(tail -n 3 "$TMPDIR_T/bad.out" | tr '\n' ' ')"
 fi
 out=$(nsx ping -c 20 -i 0.05 -W 2 -q $GUEST 2>&1)
 if echo "$out" | grep -q ' 0% packet loss'; then
-	pass tap:alive_after_bad_frames
+	pass $T:alive_after_bad_frames
 else
-	fail tap:alive_after_bad_frames "$(echo "$out" | grep loss)"
+	fail $T:alive_after_bad_frames "$(echo "$out" | grep loss)"
 fi
 sleep 1.2
 rx_after=$(last_stat virtio_net rx_frames)
 if [ -n "$rx_before" ] && [ -n "$rx_after" ] && [ $((rx_after - rx_before)) -ge 9000 ]; then
-	pass tap:bad_frames_reached_guest
+	pass $T:bad_frames_reached_guest
 else
-	fail tap:bad_frames_reached_guest "virtio_net rx_frames before=$rx_before after=$rx_after"
+	fail $T:bad_frames_reached_guest "virtio_net rx_frames before=$rx_before after=$rx_after"
 fi
 if grep -qi 'panic' "$LOG"; then
-	fail tap:no_panic "$(grep -i -m1 panic "$LOG")"
+	fail $T:no_panic "$(grep -i -m1 panic "$LOG")"
 else
-	pass tap:no_panic
+	pass $T:no_panic
 fi
 
 # --- flood ping: throughput ----------------------------------------------------
@@ -180,19 +183,19 @@ rx1=$(last_stat virtio_net rx_frames); tx1=$(last_stat virtio_net tx_frames)
 line=$(echo "$out" | grep 'packets transmitted')
 if [[ $line =~ ([0-9]+)\ packets\ transmitted,\ ([0-9]+)\ received.*time\ ([0-9]+)ms ]]; then
 	txd=${BASH_REMATCH[1]} rcv=${BASH_REMATCH[2]} ms=${BASH_REMATCH[3]}
-	echo "INFO tap: ping -f -c 20000: $line; $(echo "$out" | grep -E '^rtt')"
+	echo "INFO $T: ping -f -c 20000: $line; $(echo "$out" | grep -E '^rtt')"
 	if [ "$ms" -gt 0 ]; then
-		echo "INFO tap: flood: $((rcv * 1000 / ms)) echo round trips/s;" \
+		echo "INFO $T: flood: $((rcv * 1000 / ms)) echo round trips/s;" \
 			"guest virtio_net rx $((rx1 - rx0)) tx $((tx1 - tx0)) frames over ${ms} ms" \
 			"= $(((rx1 - rx0) * 1000 / ms)) rx/s, $(((tx1 - tx0) * 1000 / ms)) tx/s"
 	fi
 	if [ "$txd" -ge 20000 ] && [ $((rcv * 100)) -ge $((txd * 99)) ]; then
-		pass tap:flood_ping
+		pass $T:flood_ping
 	else
-		fail tap:flood_ping "$line"
+		fail $T:flood_ping "$line"
 	fi
 else
-	fail tap:flood_ping "no summary: $(echo "$out" | tail -n 2 | tr '\n' ' ')"
+	fail $T:flood_ping "no summary: $(echo "$out" | tail -n 2 | tr '\n' ' ')"
 fi
-grep 'net: stats virtio_net' "$LOG" | tail -n 1 | sed 's/^/INFO tap: /'
+grep 'net: stats virtio_net' "$LOG" | tail -n 1 | sed "s/^/INFO $T: /"
 exit 0
