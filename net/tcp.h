@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 #include <stddef.h>
+#include "stats.h"
 
 struct tcp_conn;               /* opaque: a TCB */
 
@@ -67,5 +68,26 @@ void tcp_output_pending(uint64_t now);     /* retry sends blocked on a full TX r
 uint64_t tcp_next_deadline(uint64_t now);  /* NET_NO_DEADLINE if none */
 /* Number of TCBs in use (all states), for leak checks and stats. */
 unsigned tcp_conn_count(void);
+
+/* Counters of group `tcp` (net.c registers tcp_stat_group).  rx_* / drop_*
+ * say why an input segment was dropped; cur_* are gauges of TCBs per state. */
+#define TCP_STATS(X) \
+	X(seg_in) X(seg_out) X(bytes_in) X(bytes_out) X(ack_out) X(delack_out) \
+	X(winupdate_out) X(rexmt_timeout) X(rexmt_fast) X(rexmt_partial) \
+	X(rexmt_synack) X(rexmt_bytes) X(rto_backoff_max) X(persist_entered) \
+	X(zwp_sent) X(dupack_in) X(rst_in) X(rst_out) X(challenge_ack) \
+	X(challenge_ack_limited) X(ooo_in) X(dup_in) X(trim_in) \
+	X(drop_short) X(drop_csum) X(drop_opts) X(drop_no_listener) \
+	X(drop_out_of_window) X(drop_bad_ack) X(drop_syn_state) X(drop_rst_bad) \
+	X(drop_no_ack) X(drop_backlog_full) X(drop_table_full) X(drop_nomem) \
+	X(drop_ooo_full) X(drop_closed) X(drop_bad_flags) \
+	X(out_again) X(out_nomem) \
+	X(conn_opened) X(conn_closed) X(conn_refused) X(conn_reset) \
+	X(conn_aborted) X(conn_timedout) X(conn_idle) X(synrcvd_timedout) \
+	X(tw_reused) X(tw_recycled) \
+	X(cur_syn_received) X(cur_established) X(cur_close_wait) \
+	X(cur_fin_wait_1) X(cur_closing) X(cur_last_ack) X(cur_fin_wait_2) \
+	X(cur_time_wait)
+STATS_DECLARE(tcp, TCP_STATS)
 
 #endif
