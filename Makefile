@@ -57,12 +57,13 @@ $(BUILD)/k/%.o: %.S
 # The bake tool writes an assembly file that .incbin's every asset into the
 # .content section, plus the index.  It is re-run when any file under
 # $(ASSETS) changes, when a file is added or removed, or when ASSETS itself
-# changes (the stamp records its value).
+# changes.  The stamp records ASSETS' absolute path and a listing of every
+# entry under it (path, type, size, mtime) and is rewritten only when that
+# listing changes: file names make cannot take as prerequisites (spaces,
+# colons, '%') still trigger a rebake.
 BAKE := $(BUILD)/tools/bake_assets
-ASSET_FILES := $(shell find $(ASSETS) -type f 2>/dev/null)
-ASSET_DIRS := $(shell find $(ASSETS) -type d 2>/dev/null)
 ASSETS_STAMP := $(BUILD)/assets.stamp
-$(shell mkdir -p $(BUILD); echo '$(abspath $(ASSETS))' | cmp -s - $(ASSETS_STAMP) || echo '$(abspath $(ASSETS))' > $(ASSETS_STAMP))
+$(shell mkdir -p $(BUILD); { echo '$(abspath $(ASSETS))'; find -L '$(ASSETS)' -printf '%P\t%y\t%s\t%T@\n' 2>/dev/null | LC_ALL=C sort; } > $(ASSETS_STAMP).new; cmp -s $(ASSETS_STAMP).new $(ASSETS_STAMP) && rm -f $(ASSETS_STAMP).new || mv -f $(ASSETS_STAMP).new $(ASSETS_STAMP))
 
 $(BAKE): tools/bake_assets.c
 	$(call say,HOSTCC,$<)
@@ -70,7 +71,7 @@ $(BAKE): tools/bake_assets.c
 	$(Q)$(HOSTCC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -o $@ $<
 
 ifneq ($(wildcard tools/bake_assets.c),)
-$(BUILD)/content.S: $(BAKE) $(ASSET_FILES) $(ASSET_DIRS) $(ASSETS_STAMP)
+$(BUILD)/content.S: $(BAKE) $(ASSETS_STAMP)
 	$(call say,BAKE,$(ASSETS))
 	$(Q)$(BAKE) $(ASSETS) $@
 else
