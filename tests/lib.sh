@@ -44,8 +44,9 @@ qemu_start() {
 	QEMU_PIDS+=("$QEMU_PID")
 }
 
-# qemu_wait: wait for the current QEMU to exit; echoes its exit status
-qemu_wait() { wait "$QEMU_PID"; echo $?; }
+# qemu_wait: wait for the current QEMU to exit; its status lands in QEMU_RC
+# (call it directly, not in $(...): a subshell cannot wait for our child)
+qemu_wait() { wait "$QEMU_PID"; QEMU_RC=$?; }
 qemu_stop() { kill "$QEMU_PID" 2>/dev/null; wait "$QEMU_PID" 2>/dev/null; }
 
 # wait_serial LOG REGEX SECONDS: 0 once a line matches, 1 on timeout
