@@ -85,7 +85,7 @@ void lapic_write(uint32_t reg, uint32_t v);
 /* timer.c */
 void timer_init(void);
 void timer_tick(void);                  /* from the LAPIC timer interrupt */
-extern unsigned timer_hz;
+void timer_arm_us(uint64_t deadline_us); /* next interrupt at now_us() >= this */
 
 /* sched.c */
 void sched_tick(uint64_t now_us);   /* from timer_tick */

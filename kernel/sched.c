@@ -8,16 +8,19 @@
  *
  * Tasks sit in one ring.  The idle task is the boot context itself: it is
  * chosen only when nothing else can run, and it halts (sti; hlt) until
- * the next interrupt.  A task that has run for SLICE_TICKS while another
- * is runnable is preempted from the timer interrupt.  Dead tasks are
- * reaped by the idle task, which never runs on their stacks.
+ * the next interrupt.  A task that has run for SLICE_US while another is
+ * runnable is preempted from the timer interrupt.  There is no periodic
+ * tick: rearm() points the one-shot LAPIC timer at the earliest of the
+ * sleepers' deadlines and, when someone else is waiting to run, the end
+ * of the current slice.  Dead tasks are reaped by the idle task, which
+ * never runs on their stacks.
  */
 #include "kernel/kpriv.h"
 #include "kernel/x86.h"
 
 #define STACK_PAGES  8                 /* 32 KiB of stack ... */
 #define GUARD_PAGES  1                 /* ... above one unmapped page */
-#define SLICE_TICKS  10                /* 10 ms at 1000 Hz */
+#define SLICE_US     10000             /* round-robin time slice */
 #define NAME_MAX_    16
 
 enum task_state { T_RUNNABLE, T_SLEEPING, T_BLOCKED, T_DEAD };
@@ -40,7 +43,7 @@ static struct task *idle;
 static struct task *ring;              /* any task in the ring (NULL: empty) */
 static unsigned ntasks;
 static uint64_t nswitches;
-static unsigned slice;
+static uint64_t slice_start_us;        /* when current was switched in */
 static volatile int need_resched;
 static int started;
 
@@ -90,22 +93,42 @@ static struct task *pick(struct task *from)
 	return NULL;
 }
 
+/* Point the timer at the next moment something must happen; IF clear. */
+static void rearm(void)
+{
+	uint64_t next = UINT64_MAX;
+	struct task *t = ring;
+	if (!started || !t)
+		return;
+	do {
+		if ((t->state == T_SLEEPING || t->state == T_BLOCKED) && t->wake_us < next)
+			next = t->wake_us;
+		t = t->next;
+	} while (t != ring);
+	if (current != idle && pick(current) && slice_start_us + SLICE_US < next)
+		next = slice_start_us + SLICE_US;
+	timer_arm_us(next);
+}
+
 /* Switch to the next task; IF must be clear. */
 static void schedule(void)
 {
 	need_resched = 0;
-	wake_expired(now_us());
+	uint64_t now = now_us();
+	wake_expired(now);
 	struct task *next = pick(current);
 	if (!next)
 		next = idle;
-	if (next == current)
-		return;
 	struct task *prev = current;
-	current = next;
-	next->runs++;
-	nswitches++;
-	slice = 0;
-	swtch(&prev->rsp, next->rsp);
+	if (next != prev) {
+		current = next;
+		next->runs++;
+		nswitches++;
+		slice_start_us = now;
+	}
+	rearm();
+	if (next != prev)
+		swtch(&prev->rsp, next->rsp);
 }
 
 /* The first code a new task runs (swtch "returns" here). */
@@ -151,6 +174,7 @@ struct task *task_create(const char *name, void (*fn)(void *), void *arg)
 
 	uint64_t f = irq_save();
 	ring_insert(t);
+	rearm();                       /* it may need a slice end armed */
 	irq_restore(f);
 	return t;
 }
@@ -185,6 +209,7 @@ void event_signal(struct event *e)
 	if (t && t->state == T_BLOCKED && t->waiting == e) {
 		t->state = T_RUNNABLE;
 		need_resched = 1;
+		rearm();               /* from a task: the slice end now matters */
 	}
 	irq_restore(f);
 }
@@ -207,16 +232,18 @@ int event_wait(struct event *e, uint64_t deadline_ms)
 	return got;
 }
 
-/* Timer interrupt: wake sleepers, count down the running task's slice. */
+/* Timer interrupt: wake sleepers, end the running task's slice if due. */
 void sched_tick(uint64_t now)
 {
 	if (!started)
 		return;
 	wake_expired(now);
-	if (current != idle && ++slice >= SLICE_TICKS && pick(current))
+	if (current != idle && now - slice_start_us >= SLICE_US && pick(current))
 		need_resched = 1;
 	if (current == idle && pick(current))
 		need_resched = 1;
+	if (!need_resched)
+		rearm();               /* else schedule() will, on the way out */
 }
 
 void sched_irq_exit(void)
@@ -256,6 +283,7 @@ noreturn void sched_start(void)
 	ring_insert(idle);
 	current = idle;
 	started = 1;
+	slice_start_us = now_us();
 	kprintf("sched: running %u tasks\n", ntasks);
 	for (;;) {
 		cli();
@@ -264,6 +292,7 @@ noreturn void sched_start(void)
 			schedule();
 			continue;
 		}
+		rearm();
 		/* sti takes effect after the next instruction, so no interrupt
 		 * can slip in between the check above and the hlt. */
 		__asm__ volatile("sti; hlt" ::: "memory");

@@ -3,8 +3,10 @@
  *
  * Two clocks are calibrated against the PIT (the one fixed-frequency
  * reference on microvm; channel 0, since channel 2 has no gate there):
- *   - the LAPIC timer, which interrupts us (TIMER_HZ ticks per second)
- *     to wake sleepers and to preempt;
+ *   - the LAPIC timer, armed one-shot for the next thing that must
+ *     happen (a sleeper's or waiter's deadline, the end of a time slice
+ *     when another task is runnable), so an idle guest takes no
+ *     interrupts at all and a busy one none it does not need;
  *   - the TSC, which now_us() reads.  Counting ticks would lose time:
  *     QEMU drops LAPIC periodic interrupts that fire while the vCPU is
  *     late, whereas the TSC is the host's and never falls behind.
@@ -16,19 +18,18 @@
 #include "kernel/platform.h"
 #include "kernel/x86.h"
 
-#define TIMER_HZ     1000u
+#define MIN_ARM_US   20          /* closer deadlines are armed this far out */
 #define CAL_WINDOWS  5
 #define CAL_PIT      (PLATFORM_PIT_HZ / 100)       /* ~10 ms of PIT counts */
-#define LVT_PERIODIC (1u << 17)
 #define LVT_MASKED   (1u << 16)
 #define DIV_BY_1     0xb
 
-unsigned timer_hz;
 static uint64_t lapic_hz, tsc_hz;
 static uint64_t tsc0;
 static uint64_t us_mult;          /* microseconds = (tsc delta * us_mult) >> 32 */
-static volatile uint64_t ticks;
+static uint64_t count_mult;       /* lapic counts = (microseconds * count_mult) >> 32 */
 static uint64_t last_us;          /* now_us never goes backwards */
+static uint64_t armed_us = UINT64_MAX;   /* deadline the LAPIC is counting to */
 
 static uint16_t pit_read(void)
 {
@@ -91,7 +92,7 @@ static void calibrate(void)
 	tsc_hz = t[CAL_WINDOWS / 2];
 	kprintf("timer: calibration over %d windows: lapic %lu..%lu kHz, tsc %lu..%lu kHz\n",
 		CAL_WINDOWS, lmin / 1000, lmax / 1000, tmin / 1000, tmax / 1000);
-	if (lapic_hz < TIMER_HZ * 100ull || tsc_hz < 1000000ull)
+	if (lapic_hz < 1000000ull || lapic_hz >= (1ull << 32) || tsc_hz < 1000000ull)
 		panic("timer: calibration gave an impossible frequency");
 }
 
@@ -99,13 +100,13 @@ void timer_init(void)
 {
 	calibrate();
 	us_mult = (1000000ull << 32) / tsc_hz;
+	count_mult = (lapic_hz << 32) / 1000000u;      /* lapic_hz < 4 GHz: no overflow */
 	tsc0 = rdtsc();
-	timer_hz = TIMER_HZ;
+	lapic_write(LAPIC_TIMER_INIT, 0);                /* stopped until armed */
 	lapic_write(LAPIC_TIMER_DIV, DIV_BY_1);
-	lapic_write(LAPIC_TIMER_LVT, VEC_TIMER | LVT_PERIODIC);
-	lapic_write(LAPIC_TIMER_INIT, (uint32_t)(lapic_hz / TIMER_HZ));
-	kprintf("timer: lapic %lu kHz, tick %u Hz (clock: tsc %lu kHz)\n", lapic_hz / 1000,
-		TIMER_HZ, tsc_hz / 1000);
+	lapic_write(LAPIC_TIMER_LVT, VEC_TIMER);         /* one-shot */
+	kprintf("timer: lapic %lu kHz, tick one-shot to the next deadline (clock: tsc %lu kHz)\n",
+		lapic_hz / 1000, tsc_hz / 1000);
 }
 
 uint64_t now_us(void)
@@ -126,8 +127,34 @@ uint64_t now_ms(void)
 	return now_us() / 1000;
 }
 
+/*
+ * Make the LAPIC interrupt at deadline_us (UINT64_MAX: never).  Called
+ * with interrupts off by the scheduler whenever the earliest deadline may
+ * have changed.  A deadline beyond the 32-bit counter's reach (~4 s at
+ * 1 GHz) is approached in steps: the early interrupt finds nothing due
+ * and re-arms.
+ */
+void timer_arm_us(uint64_t deadline_us)
+{
+	uint64_t now = now_us();
+	if (deadline_us == armed_us && armed_us > now)
+		return;                  /* already counting to it */
+	armed_us = deadline_us;
+	if (deadline_us == UINT64_MAX) {
+		lapic_write(LAPIC_TIMER_INIT, 0);
+		return;
+	}
+	uint64_t dt = deadline_us > now + MIN_ARM_US ? deadline_us - now : MIN_ARM_US;
+	uint64_t count = (uint64_t)(((unsigned __int128)dt * count_mult) >> 32);
+	if (count > 0xffffffffull)
+		count = 0xffffffffull;
+	if (count == 0)
+		count = 1;
+	lapic_write(LAPIC_TIMER_INIT, (uint32_t)count);
+}
+
 void timer_tick(void)
 {
-	ticks++;
+	armed_us = UINT64_MAX;           /* the one-shot has fired */
 	sched_tick(now_us());
 }

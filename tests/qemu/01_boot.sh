@@ -9,6 +9,7 @@
 # 64M, 3G (all below 4 GiB) and 6G (RAM above 4 GiB too).  Each boot runs
 # test=event (a short in-kernel test) so it ends on its own with status 1.
 . "$(dirname "$0")/../lib.sh"
+[ -f "$ELF" ] || { fail "$(basename "$0" .sh)" "ELF missing: $ELF"; exit 1; }
 
 # boot_case NAME MACHINE MEM KIB_MIN KIB_MAX IOAPICS
 boot_case() {
@@ -31,7 +32,7 @@ boot_case() {
 	else
 		fail "$name:mem_line" "usable '$kib' KiB not in $kmin..$kmax"
 	fi
-	check "$name:timer_line" grep -qE '^timer: lapic [0-9]+ kHz, tick [0-9]+ Hz' "$log"
+	check "$name:timer_line" grep -qE '^timer: lapic [0-9]+ kHz, tick ' "$log"
 	check "$name:sched_line" grep -qE '^sched: running [0-9]+ tasks$' "$log"
 	check "$name:ioapics" grep -qE "^apic: lapic id 0, $nio ioapic\\(s\\)" "$log"
 	check "$name:unknown_key_logged" grep -qx 'cmdline: unknown key "marker" (ignored)' "$log"

@@ -7,6 +7,7 @@
 # by the guest (now_us) and by the host (line arrival).  Both must be
 # within 15% of 500 ms, and agree with each other within 15%.
 . "$(dirname "$0")/../lib.sh"
+[ -f "$ELF" ] || { fail "$(basename "$0" .sh)" "ELF missing: $ELF"; exit 1; }
 
 out=$TMPDIR_T/sleep.times
 timeout --signal=KILL 30 python3 - "$QEMU" "$ELF" > "$out" <<'PY'

@@ -7,6 +7,7 @@
 #   event: a signal before the wait is kept, a wait times out on time, a
 #     task blocked with no deadline is woken by another task's signal.
 . "$(dirname "$0")/../lib.sh"
+[ -f "$ELF" ] || { fail "$(basename "$0" .sh)" "ELF missing: $ELF"; exit 1; }
 
 run_test() {   # NAME -> sets LOG, ST
 	LOG=$TMPDIR_T/$1.log

@@ -7,6 +7,7 @@
 #     whatever lies beneath.
 #   panic: panic() prints its label and file:line and exits with 7.
 . "$(dirname "$0")/../lib.sh"
+[ -f "$ELF" ] || { fail "$(basename "$0" .sh)" "ELF missing: $ELF"; exit 1; }
 
 run_test() {   # NAME -> sets LOG, ST
 	LOG=$TMPDIR_T/$1.log

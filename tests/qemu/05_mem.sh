@@ -5,6 +5,7 @@
 # in an interleaved order and checks the heap gave its pages back.
 # At 16M (nearly all of it is used) and 128M.
 . "$(dirname "$0")/../lib.sh"
+[ -f "$ELF" ] || { fail "$(basename "$0" .sh)" "ELF missing: $ELF"; exit 1; }
 
 for mem in 16M 128M; do
 	LOG=$TMPDIR_T/mem$mem.log
