@@ -134,3 +134,35 @@ bench: $(ELF)
 
 .PHONY: all run test clean host-tests
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# ---- fuzzers (clang + libFuzzer) -------------------------------------------
+# Every tests/fuzz/fuzz_<name>.c becomes $(BUILD)/fuzz/fuzz_<name>, linked
+# with the sources its FUZZ_SRCS_fuzz_<name> lists.  `make fuzz` runs each
+# for FUZZ_SECONDS from its seed corpus tests/fuzz/corpus_<name>/ (new
+# inputs go to $(BUILD)/fuzz/work_<name>, so the repo stays clean) and
+# stops at the first crash; tests/qemu/06_fuzz_short.sh runs each ~10 s.
+FUZZ_SECONDS ?= 60
+FUZZCC ?= clang
+FUZZ_FLAGS := -std=gnu11 -g -O1 -I. -DQUARTZ_HOST -fno-omit-frame-pointer \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+FUZZERS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_SRCS_fuzz_http := http/parse.c http/route.c http/content.c
+
+.SECONDEXPANSION:
+$(BUILD)/fuzz/%: tests/fuzz/%.c $$(FUZZ_SRCS_$$*)
+	$(call say,FUZZCC,$<)
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(FUZZCC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SRCS_$*)
+
+fuzz-build: $(FUZZERS)
+
+fuzz: $(FUZZERS)
+	$(Q)tools/deps.sh test
+	$(Q)for f in $(FUZZERS); do n=$${f##*/}; w=$(BUILD)/fuzz/work_$$n; \
+		c=tests/fuzz/corpus_$${n#fuzz_}; mkdir -p $$w; \
+		echo "  FUZZ    $$n for $(FUZZ_SECONDS) s"; \
+		if $$f -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 \
+			$$w $$( [ -d $$c ] && echo $$c ) > $(BUILD)/fuzz/$$n.log 2>&1; then \
+			grep -E 'stat::number_of_executed_units|Done' $(BUILD)/fuzz/$$n.log; \
+		else tail -n 40 $(BUILD)/fuzz/$$n.log; echo "fuzz: $$n failed"; exit 1; fi; done
+.PHONY: fuzz fuzz-build
