@@ -22,6 +22,13 @@ n=$(find "$TOP/assets" -type f | wc -l)
 b=$(find "$TOP/assets" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}')
 check http_assets:listening_line grep -q "^http: listening on :80 ($n assets, $b bytes)" <(tr -d '\r' < "$log")
 
+# every committed name.gz must still be name compressed (not stale)
+while IFS= read -r gz; do
+	src=${gz%.gz}
+	[ -f "$src" ] || continue
+	check "http_assets:gz_fresh:${src#$TOP/assets}" cmp -s "$src" <(gzip -dc "$gz")
+done < <(find "$TOP/assets" -name '*.gz' -type f)
+
 TOP=$TOP CHECK_PREFIX=http_assets: $PY "$LIB" assets "$port" "$TOP/assets" assets
 TOP=$TOP CHECK_PREFIX=http_protocol: $PY "$LIB" protocol "$port"
 
