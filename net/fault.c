@@ -25,7 +25,7 @@ void net_set_fault(unsigned drop, unsigned corrupt)
 	drop_pct = drop > 100 ? 100 : drop;
 	corrupt_pct = corrupt > 100 ? 100 : corrupt;
 	if (drop_pct || corrupt_pct)
-		net_log("net: fault injection drop=%u%% corrupt=%u%%\n", drop_pct, corrupt_pct);
+		net_log("net: fault injection drop %u%% corrupt %u%%\n", drop_pct, corrupt_pct);
 }
 
 static int roll(unsigned pct)

@@ -14,6 +14,25 @@
 
 STATS_DEFINE(pbuf, PBUF_STATS)
 
+/* Host builds under AddressSanitizer poison the data of free buffers, so
+ * touching a pbuf after freeing it fails the test that did it. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define PBUF_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define PBUF_ASAN 1
+#endif
+#if defined(QUARTZ_HOST) && defined(PBUF_ASAN)
+#include <sanitizer/asan_interface.h>
+#define PBUF_POISON(p) ASAN_POISON_MEMORY_REGION((p)->buf, PBUF_BUFSZ)
+#define PBUF_UNPOISON(p) ASAN_UNPOISON_MEMORY_REGION((p)->buf, PBUF_BUFSZ)
+#else
+#define PBUF_POISON(p) ((void)(p))
+#define PBUF_UNPOISON(p) ((void)(p))
+#endif
+
 static struct pbuf pool[PBUF_COUNT];
 static struct pbuf *free_list;
 static unsigned nfree;
@@ -28,6 +47,7 @@ void pbuf_pool_init(void)
 		pool[i].flags = 0;
 		pool[i].next = free_list;
 		free_list = &pool[i];
+		PBUF_POISON(&pool[i]);
 	}
 	nfree = PBUF_COUNT;
 	pool_ready = 1;
@@ -48,6 +68,7 @@ struct pbuf *pbuf_alloc(unsigned headroom)
 	p->len = 0;
 	p->flags = PBUF_F_INUSE;
 	p->stamp = 0;
+	PBUF_UNPOISON(p);
 	STAT_INC(pbuf, alloc);
 	return p;
 }
@@ -69,6 +90,7 @@ void pbuf_free(struct pbuf *p)
 		return;
 	}
 	p->flags = 0;
+	PBUF_POISON(p);
 	p->next = free_list;
 	free_list = p;
 	nfree++;

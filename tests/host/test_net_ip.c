@@ -484,7 +484,7 @@ static void test_fault_injector(void)
 	uint8_t f[200];
 	size_t n = echo_frame(f, GW_IP, US_IP, US_MAC, 1, payload56, 56);
 	net_set_fault(100, 0);
-	CHECK(hostsys_log_contains("net: fault injection drop=100% corrupt=0%"));
+	CHECK(hostsys_log_contains("net: fault injection drop 100% corrupt 0%"));
 	deliver_strict(f, n, 0);
 	CHECK_EQ(stat("fault", "rx_drop"), 1);
 	CHECK_EQ(F.tx_frames, 0);

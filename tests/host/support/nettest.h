@@ -108,7 +108,9 @@ static inline void deliver_strict(const void *frame, size_t len, uint64_t now)
 	ASAN_POISON_MEMORY_REGION(p->buf, (size_t)(start - p->buf));
 	ASAN_POISON_MEMORY_REGION(end, (size_t)(p->buf + PBUF_BUFSZ - end));
 	net_input(p, now);
-	ASAN_UNPOISON_MEMORY_REGION(p->buf, PBUF_BUFSZ);
+	/* p was freed by now (or is held, and must stay readable). */
+	if (p->flags & PBUF_F_INUSE)
+		ASAN_UNPOISON_MEMORY_REGION(p->buf, PBUF_BUFSZ);
 }
 
 /* Sum of every drop-ish counter of the layers below TCP: a malformed
