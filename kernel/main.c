@@ -95,6 +95,10 @@ void kmain(uint32_t start_info_pa)
 	pmm_init(1ull << 32);
 	acpi_init();            /* reads ACPI tables through the boot mapping */
 	paging_init();
+	/* The boot stack (the idle task's, later) sits right above boot.S's
+	 * page directories, unused since paging_init: make the page below
+	 * the stack a guard. */
+	paging_guard((uint64_t)boot_stack_bottom - PAGE_SIZE, 1);
 	pmm_add_above(1ull << 32);
 	kprintf("mem: %lu KiB usable, %lu pages free\n",
 		pmm_total_pages() * (PAGE_SIZE / 1024), pmm_free_pages());
