@@ -166,3 +166,9 @@ fuzz: $(FUZZERS)
 			grep -E 'stat::number_of_executed_units|Done' $(BUILD)/fuzz/$$n.log; \
 		else tail -n 40 $(BUILD)/fuzz/$$n.log; echo "fuzz: $$n failed"; exit 1; fi; done
 .PHONY: fuzz fuzz-build
+
+# ---- fuzz_net: the network stack from Ethernet up (H3) -----------------------
+# Built and run by the generic fuzz rules above; only its sources live here.
+# The whole of net/ goes in (TCP too), with the host's sys.h and fake NIC.
+FUZZ_SRCS_fuzz_net := $(filter-out $(HOST_EXCLUDE),$(wildcard net/*.c)) \
+	tests/host/support/hostsys.c tests/host/support/fakeif.c
