@@ -224,7 +224,35 @@ fetch_check() {
 	return 0
 }
 
-# stats_save FILE: the guest's /api/stats.json, flattened to "group.name value"
-stats_save() { $CX "$PY" "$FX/stats.py" get "$GURL" > "$1"; }
-# stats_cmd ARGS...: tests/faults/stats.py helper (diff, sum, baseline checks)
+# stats_save FILE: the guest's /api/stats.json, flattened to "group.name
+# value" lines (curl, so the client closes first and leaves no TIME_WAIT
+# in the guest; retried because some cases read it over a faulty link)
+stats_save() {
+	local i
+	for i in 1 2 3 4 5; do
+		$CX curl -s -m 10 "$GURL/api/stats.json" | "$PY" "$FX/stats.py" flat > "$1" 2>/dev/null
+		[ -s "$1" ] && return 0
+		sleep 1
+	done
+	return 1
+}
+# stats_cmd ARGS...: tests/faults/stats.py helper (diff, sum, delta, settled)
 stats_cmd() { "$PY" "$FX/stats.py" "$@"; }
+
+# wait_settled BASE SECS: poll the stats until TCBs, connections, pbufs and
+# free pages are back to BASE's (stats.py settled); 0 ok.  SETTLED_WHY
+# holds the last comparison, SETTLED_AFTER the seconds it took.
+wait_settled() {
+	local base=$1 secs=$2 t0=$SECONDS rc
+	while :; do
+		stats_save "$T/settle" || { SETTLED_WHY="stats unreadable"; rc=1; }
+		if [ -s "$T/settle" ]; then
+			SETTLED_WHY=$(stats_cmd settled "$base" "$T/settle"); rc=$?
+		fi
+		SETTLED_AFTER=$((SECONDS - t0))
+		[ $rc -eq 0 ] && return 0
+		[ $rc -eq 2 ] && return 1
+		[ $SETTLED_AFTER -ge "$secs" ] && return 1
+		sleep 2
+	done
+}

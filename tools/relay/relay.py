@@ -67,7 +67,7 @@ class Direction:
         self.send_raw = send
         self.held = None          # (frame, deadline) being reordered
         self.c = dict(frames_in=0, frames_out=0, bytes_in=0, dropped=0,
-                      corrupted=0, corrupted_ipv4_tcp=0, duplicated=0,
+                      corrupted=0, corrupted_sent=0, corrupted_ipv4_tcp=0, duplicated=0,
                       reordered=0, send_errors=0)
 
     def send(self, frame):
@@ -127,10 +127,14 @@ class Relay:
                 frame, is_tcp = res
                 c["corrupted"] += 1
                 c["corrupted_ipv4_tcp"] += int(is_tcp)
+        else:
+            res = None
         copies = 1
         if a.dup and r.random() * 100 < a.dup:
             c["duplicated"] += 1
             copies = 2
+        if res:                   # what the receiver's checksums must catch
+            c["corrupted_sent"] += copies
         if a.reorder and d.held is None and r.random() * 100 < a.reorder:
             c["reordered"] += 1
             d.held = (frame, now + HOLD_MS / 1000.0)
