@@ -172,3 +172,12 @@ fuzz: $(FUZZERS)
 # The whole of net/ goes in (TCP too), with the host's sys.h and fake NIC.
 FUZZ_SRCS_fuzz_net := $(filter-out $(HOST_EXCLUDE),$(wildcard net/*.c)) \
 	tests/host/support/hostsys.c tests/host/support/fakeif.c
+
+# ---- test-faults: the fault, abuse and soak suite (tests/faults/, H7) -------
+# Loss, reordering, corruption, slow readers, floods, malformed input and a
+# soak against the guest on a tap in a namespace the suite makes.  Needs
+# root.  QUICK=1 shortens it to a few minutes (make test runs it that way).
+test-faults: $(ELF)
+	$(Q)tools/deps.sh faults
+	$(Q)BUILD=$(BUILD) QUICK=$(QUICK) tests/faults/run.sh
+.PHONY: test-faults
