@@ -9,7 +9,11 @@
 #   linux-*/   Debian's kernel + a busybox/nginx initramfs serving the same
 #              files (tools/bench/linux-guest.sh)
 #   floor.elf  a PVH kernel that prints one byte and exits (tools/bench/floor.S)
-# then runs tools/bench/bench.py, which prints the table.  The full run
+#   insncount.so  a TCG plugin counting guest instructions (tools/bench/insncount.c)
+# then runs tools/bench/bench.py, which prints the table: the load runs go
+# once through user networking (127.0.0.1:port) and once over a tap device
+# inside a network namespace it creates and deletes (root only).  Every
+# client's full output lands in $BUILD/bench/raw.txt.  The full run
 # writes docs/BENCHMARKS.md; QUICK=1 (1 boot each, short runs, no 10 MiB
 # file, no memory search) writes $BUILD/bench/quick.md instead.
 set -eu
@@ -55,20 +59,32 @@ done
 gcc -c -o "$W/floor.o" tools/bench/floor.S
 ld -nostdlib -z noexecstack -T tools/bench/floor.ld -o "$W/floor.elf" "$W/floor.o"
 
+# --- sizes without debug info (QEMU loads only the PT_LOAD segments) ----------
+for v in site tiny; do
+	strip --strip-debug -o "$W/q-$v.stripped.elf" "$W/q-$v/quartz-unikernel.elf"
+done
+
+# --- the instruction-counting TCG plugin (optional) ------------------------------
+plugin=$W/insncount.so
+gcc -O2 -Wall -Wextra -shared -fPIC -fvisibility=hidden -o "$plugin" tools/bench/insncount.c -lpthread ||
+	{ say "insncount plugin did not build: instructions per request omitted"; rm -f "$plugin"; }
+
 # --- Linux ------------------------------------------------------------------------
 for v in site site-big tiny; do
-	[ -n "$QUICK" ] && [ "$v" != site ] && continue
+	[ -n "$QUICK" ] && [ "$v" = site-big ] && continue
 	say "building the Linux guest with $W/$v"
 	DEB_CACHE=$W/deb tools/bench/linux-guest.sh "$W/$v" "$W/linux-$v" >&2
 done
 
 args=(--floor "$W/floor.elf" --quartz "$W/q-site/quartz-unikernel.elf"
-      --linux-dir "$W/linux-site" --small /hello.html --notes tools/bench/notes.md)
+      --quartz-stripped "$W/q-site.stripped.elf" --quartz-tiny "$W/q-tiny/quartz-unikernel.elf"
+      --quartz-tiny-stripped "$W/q-tiny.stripped.elf" --linux-tiny "$W/linux-tiny/initrd.gz"
+      --linux-dir "$W/linux-site" --small /hello.html --notes tools/bench/notes.md
+      --raw "$W/raw.txt" --insns "$plugin")
 if [ -n "$QUICK" ]; then
 	args+=(--quick --markdown "$W/quick.md")
 else
 	args+=(--quartz-big "$W/q-site-big/quartz-unikernel.elf" --linux-big-dir "$W/linux-site-big"
-	       --quartz-tiny "$W/q-tiny/quartz-unikernel.elf" --linux-tiny "$W/linux-tiny/initrd.gz"
 	       --big /big.bin --big-sha "$(sha256sum "$W/big.bin" | cut -d' ' -f1)"
 	       --markdown docs/BENCHMARKS.md)
 fi

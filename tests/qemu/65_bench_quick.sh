@@ -14,8 +14,10 @@ fi
 pass bench_quick_runs
 rows=(
 	"first HTTP 200 after QEMU start" "image size, default site" "image size, no assets"
-	"smallest -m that serves" "10 MiB file" "keep-alive 16 conns: req/s" "keep-alive 16 conns: p99"
-	"keep-alive 256 conns: req/s" "keep-alive 256 conns: errors" "no keep-alive (ab -c16): req/s"
+	"smallest -m that serves" "user net: 10 MiB file" "user net: keep-alive 16 conns: req/s"
+	"user net: keep-alive 16 conns: p99" "user net: keep-alive 256 conns: req/s"
+	"user net: keep-alive 256 conns: errors" "user net: no keep-alive (ab -c16): req/s"
+	"tap: keep-alive 256 conns: req/s" "tap: keep-alive 256 conns: errors"
 	"guest instructions per request"
 )
 missing=
@@ -27,7 +29,7 @@ num='[0-9][0-9.]*'
 line=$(grep -F '| first HTTP 200' "$out")
 if printf '%s\n' "$line" | grep -qE "^\| first HTTP 200[^|]*\| $num s +\| $num s "; then pass bench_quick_both_served; else
 	fail bench_quick_both_served "$line"; fi
-line=$(grep -F '| keep-alive 16 conns: errors' "$out")
+line=$(grep -F '| user net: keep-alive 16 conns: errors' "$out")
 if printf '%s\n' "$line" | grep -qE "^\|[^|]*\| $num +\| $num +\|"; then pass bench_quick_error_counts; else
 	fail bench_quick_error_counts "$line"; fi
 check bench_quick_markdown test -s "$TOP/$B/bench/quick.md"

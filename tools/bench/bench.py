@@ -35,6 +35,13 @@ import time
 
 QEMU = os.environ.get("QEMU", "qemu-system-x86_64")
 TMP = tempfile.mkdtemp(prefix="quartz-bench.")
+RAW = None   # file that keeps every client's full output (--raw)
+
+
+def keep(title, text):
+    if RAW:
+        with open(RAW, "a") as f:
+            f.write("==== %s\n%s\n" % (title, text))
 
 
 def free_port():
@@ -190,6 +197,59 @@ def min_memory(guest, sizes, limit):
     return None
 
 
+class Target:
+    """Where the clients connect: a forwarded loopback port, or the guest's
+    own address seen from inside a network namespace (pre = ip netns exec)."""
+
+    def __init__(self, base, pre=()):
+        self.base, self.pre = base, list(pre)
+
+
+class Netns:
+    """A network namespace holding a tap device at 10.0.2.2/24: QEMU and the
+    clients both run inside it, so the guest's 10.0.2.15 is reachable from
+    the clients and from nothing else on the machine."""
+
+    def __init__(self, name):
+        self.name = name
+        self.pre = ["ip", "netns", "exec", name]
+
+    @staticmethod
+    def make():
+        if os.geteuid() != 0:
+            return None
+        ns = Netns("qbench%d" % os.getpid())
+        steps = [["ip", "netns", "add", ns.name],
+                 ns.pre + ["ip", "link", "set", "lo", "up"],
+                 ns.pre + ["ip", "tuntap", "add", "dev", "qtap0", "mode", "tap"],
+                 ns.pre + ["ip", "addr", "add", "10.0.2.2/24", "dev", "qtap0"],
+                 ns.pre + ["ip", "link", "set", "qtap0", "up"]]
+        for st in steps:
+            if subprocess.run(st, capture_output=True).returncode != 0:
+                ns.delete()
+                return None
+        return ns
+
+    def delete(self):
+        subprocess.run(["ip", "netns", "del", self.name], capture_output=True)
+
+    def boot(self, guest, mem, limit):
+        argv = guest.argv(None, mem, "file:%s/tap-%s.log" % (TMP, guest.name),
+                          ["-netdev", "tap,id=n0,ifname=qtap0,script=no,downscript=no",
+                           "-device", "virtio-net-device,netdev=n0"])
+        vm = Vm(self.pre + argv, 3600,
+                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        t0 = time.monotonic()
+        while time.monotonic() - t0 < limit and vm.p.poll() is None:
+            r = subprocess.run(self.pre + ["curl", "-s", "-o", "/dev/null", "-m", "1", "-w", "%{http_code}",
+                                           "http://10.0.2.15/"], capture_output=True, text=True)
+            if r.stdout == "200":
+                return vm
+            time.sleep(0.1)
+        vm.stop()
+        return None
+
+
 def start_serving(guest, mem, limit):
     port = free_port()
     vm = Vm(guest.argv(port, mem, "file:%s/%s.log" % (TMP, guest.name)), 3600,
@@ -201,14 +261,14 @@ def start_serving(guest, mem, limit):
     return vm, port
 
 
-def throughput(port, path, want_sha, runs):
+def throughput(t, path, want_sha, runs):
     """MB/s (10^6 bytes/s) per run for one file fetched with curl."""
     out = []
     bad = 0
     for _ in range(runs):
         f = os.path.join(TMP, "dl")
-        r = subprocess.run(["curl", "-s", "-m", "120", "-o", f, "-w", "%{time_total} %{http_code}",
-                            "http://127.0.0.1:%d%s" % (port, path)],
+        r = subprocess.run(t.pre + ["curl", "-s", "-m", "120", "-o", f, "-w", "%{time_total} %{http_code}",
+                                    t.base + path],
                            capture_output=True, text=True)
         try:
             secs, code = r.stdout.split()
@@ -224,6 +284,46 @@ def throughput(port, path, want_sha, runs):
     return out, bad
 
 
+def read_count(path):
+    try:
+        return int(open(path).read().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def insns_per_request(guest, mem, plugin, path, n, limit):
+    """Guest instructions per keep-alive request, idle rate subtracted.
+
+    The guest boots with the insncount plugin, serves, settles for a second,
+    is watched idle for a second, then serves n requests on one keep-alive
+    connection (ab -k -c1): (delta - idle_rate * elapsed) / n.
+    """
+    out = os.path.join(TMP, "insns")
+    port = free_port()
+    vm = Vm(guest.argv(port, mem, "file:%s/insns.log" % TMP, ["-plugin", "%s,out=%s" % (plugin, out)]),
+            limit + 120, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        if wait_200(vm, port, limit) is None:
+            return None
+        time.sleep(1.0)
+        c0, t0 = read_count(out), time.monotonic()
+        time.sleep(1.0)
+        c1, t1 = read_count(out), time.monotonic()
+        cmd = ["ab", "-q", "-k", "-n", str(n), "-c", "1", "http://127.0.0.1:%d%s" % (port, path)]
+        r = subprocess.run(["timeout", "--signal=KILL", "120"] + cmd, capture_output=True, text=True)
+        keep("insns: " + " ".join(cmd), r.stdout)
+        t2 = time.monotonic()
+        time.sleep(0.1)   # let the writer thread catch up (every 20 ms)
+        c2 = read_count(out)
+        m = re.search(r"Complete requests:\s+(\d+)", r.stdout)
+        if None in (c0, c1, c2) or not m or int(m.group(1)) != n:
+            return None
+        idle_rate = (c1 - c0) / (t1 - t0)
+        return max(0.0, (c2 - c1) - idle_rate * (t2 - t1 + 0.1)) / n
+    finally:
+        vm.stop()
+
+
 def to_ms(s):
     """wrk latency text (e.g. 1.23ms, 540.00us, 1.20s) -> ms."""
     m = re.match(r"([\d.]+)(us|ms|s|m)$", s)
@@ -233,13 +333,14 @@ def to_ms(s):
     return v * {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 6e4}[m.group(2)]
 
 
-def run_wrk(port, path, conns, secs):
+def run_wrk(t, path, conns, secs):
     threads = min(2, conns)
     cmd = ["wrk", "-t%d" % threads, "-c%d" % conns, "-d%ds" % secs, "--timeout", "5s",
-           "--latency", "http://127.0.0.1:%d%s" % (port, path)]
-    r = subprocess.run(["timeout", "--signal=KILL", str(secs + 30)] + cmd,
+           "--latency", t.base + path]
+    r = subprocess.run(t.pre + ["timeout", "--signal=KILL", str(secs + 30)] + cmd,
                        capture_output=True, text=True)
     o = r.stdout
+    keep(" ".join(cmd), o + r.stderr)
     res = {"cmd": " ".join(cmd)}
     m = re.search(r"Requests/sec:\s+([\d.]+)", o)
     res["rps"] = float(m.group(1)) if m else None
@@ -259,11 +360,11 @@ def run_wrk(port, path, conns, secs):
     return res
 
 
-def run_ab(port, path, conns, n):
-    cmd = ["ab", "-q", "-n", str(n), "-c", str(conns), "-s", "5", "-r",
-           "http://127.0.0.1:%d%s" % (port, path)]
-    r = subprocess.run(["timeout", "--signal=KILL", "120"] + cmd, capture_output=True, text=True)
+def run_ab(t, path, conns, n):
+    cmd = ["ab", "-q", "-n", str(n), "-c", str(conns), "-s", "5", "-r", t.base + path]
+    r = subprocess.run(t.pre + ["timeout", "--signal=KILL", "120"] + cmd, capture_output=True, text=True)
     o = r.stdout
+    keep(" ".join(cmd), o + r.stderr)
     res = {"cmd": " ".join(cmd)}
     m = re.search(r"Requests per second:\s+([\d.]+)", o)
     res["rps"] = float(m.group(1)) if m else None
@@ -339,9 +440,18 @@ def main():
     ap.add_argument("--markdown", help="write the results here")
     ap.add_argument("--notes", help="Markdown appended after the table")
     ap.add_argument("--insns", help="TCG plugin .so counting guest instructions")
+    ap.add_argument("--raw", help="append every client's full output here")
+    ap.add_argument("--no-tap", action="store_true", help="skip the tap-device runs")
+    ap.add_argument("--quartz-stripped", help="the default-site ELF without debug info")
+    ap.add_argument("--quartz-tiny-stripped", help="the tiny-asset ELF without debug info")
     a = ap.parse_args()
+    global RAW
+    RAW = a.raw
+    if RAW:
+        open(RAW, "w").close()
 
     q = a.quick
+    load0 = os.getloadavg()[0]
     boots = 1 if q else 5
     dl_runs = 1 if q else 5
     wrk_secs = 2 if q else 10
@@ -379,10 +489,11 @@ def main():
 
     # 2. image size
     lk = os.path.getsize(guests["linux"].kernel)
-    R["quartz"]["size"] = os.path.getsize(a.quartz)
+    R["quartz"]["size"] = os.path.getsize(a.quartz_stripped or a.quartz)
+    R["quartz"]["size_dbg"] = os.path.getsize(a.quartz)
     R["linux"]["size"] = lk + os.path.getsize(guests["linux"].initrd)
     if a.quartz_tiny and os.path.exists(a.quartz_tiny):
-        R["quartz"]["size0"] = os.path.getsize(a.quartz_tiny)
+        R["quartz"]["size0"] = os.path.getsize(a.quartz_tiny_stripped or a.quartz_tiny)
     if a.linux_tiny and os.path.exists(a.linux_tiny):
         R["linux"]["size0"] = lk + os.path.getsize(a.linux_tiny)
 
@@ -391,9 +502,28 @@ def main():
         R[g]["mem"] = min_memory(guests[g], mem_sizes, limit[g]) if mem_sizes else "skipped"
         log("%s: serves with -m %sM" % (g, R[g]["mem"]))
 
-    # 4-6. one long-running guest each (quick mode: the default-site guest,
+    # 4-5. one long-running guest each (quick mode: the default-site guest,
     # whose boot also gives the boot time, and no 10 MiB file)
     cmds = {}
+
+    def load(g, t, key):
+        """The load runs against one serving guest; results under R[g][key+...]."""
+        if not q:
+            mbs, bad = throughput(t, a.big, a.big_sha, dl_runs)
+            R[g][key + "mbs"], R[g][key + "mbs_bad"] = med(mbs), bad
+            log("%s %s: 10 MiB at %s MB/s (%d bad)" % (g, key or "user", fmt(med(mbs)), bad))
+        for c in (16, 256):
+            w = run_wrk(t, a.small, c, wrk_secs)
+            R[g][key + "wrk%d" % c] = w
+            cmds[key + "wrk%d" % c] = " ".join(t.pre) + (" " if t.pre else "") + w["cmd"]
+            log("%s %s: wrk -c%d: %s req/s p50 %s p99 %s ms, %s errors" %
+                (g, key or "user", c, w["rps"], w["p50"], w["p99"], w["errors"]))
+        b = run_ab(t, a.small, 16, ab_n)
+        R[g][key + "ab"] = b
+        cmds[key + "ab"] = " ".join(t.pre) + (" " if t.pre else "") + b["cmd"]
+        log("%s %s: ab: %s req/s p50 %s p99 %s ms, %s errors" %
+            (g, key or "user", b["rps"], b["p50"], b["p99"], b["errors"]))
+
     for g in guests:
         vm, port = start_serving(guests[g] if q else big[g], a.mem, limit[g])
         if vm is None:
@@ -402,23 +532,38 @@ def main():
         if q:
             R[g]["boot"] = vm.served
         try:
-            if not q:
-                mbs, bad = throughput(port, a.big, a.big_sha, dl_runs)
-                R[g]["mbs"], R[g]["mbs_bad"] = med(mbs), bad
-                log("%s: 10 MiB at %s MB/s (%d bad)" % (g, fmt(med(mbs)), bad))
-            for c in (16, 256):
-                w = run_wrk(port, a.small, c, wrk_secs)
-                R[g]["wrk%d" % c] = w
-                cmds["wrk%d" % c] = w["cmd"].replace(str(port), "PORT")
-                log("%s: wrk -c%d: %s req/s p50 %s p99 %s ms, %s errors" %
-                    (g, c, w["rps"], w["p50"], w["p99"], w["errors"]))
-            b = run_ab(port, a.small, 16, ab_n)
-            R[g]["ab"] = b
-            cmds["ab"] = b["cmd"].replace(str(port), "PORT")
-            log("%s: ab: %s req/s p50 %s p99 %s ms, %s errors" %
-                (g, b["rps"], b["p50"], b["p99"], b["errors"]))
+            load(g, Target("http://127.0.0.1:%d" % port), "")
         finally:
             vm.stop()
+        for k in list(cmds):
+            cmds[k] = cmds[k].replace(":%d/" % port, ":PORT/")
+
+    # The same loads over a tap device in a network namespace made for the
+    # purpose: no user-networking copy, no forwarded port with a backlog of 1.
+    ns = Netns.make() if not a.no_tap else None
+    if ns is None:
+        log("tap: skipped (needs root and ip netns)" if not a.no_tap else "tap: skipped")
+    else:
+        try:
+            # Quick mode exercises this path with Quartz alone: a Linux boot
+            # costs seconds to tens of seconds.
+            for g in (["quartz"] if q else guests):
+                vm = ns.boot(big[g] if not q else guests[g], a.mem, limit[g])
+                if vm is None:
+                    log("%s tap: did not serve" % g)
+                    continue
+                try:
+                    load(g, Target("http://10.0.2.15", ns.pre), "tap_")
+                finally:
+                    vm.stop()
+        finally:
+            ns.delete()
+
+    # 6. instructions per request (the default-site guests, plugin loaded)
+    if a.insns and os.path.exists(a.insns):
+        for g in (["quartz"] if q else guests):
+            R[g]["ipr"] = insns_per_request(guests[g], a.mem, a.insns, a.small, 200 if q else 2000, limit[g])
+            log("%s: %s guest instructions per request" % (g, fmt(R[g]["ipr"], "", 0)))
 
     # ---- table
     rows = []
@@ -429,26 +574,31 @@ def main():
     row("first HTTP 200 after QEMU start (s, median)", qb, lb, " s", 3, False,
         "<= 1.3x floor (floor %s s; quartz/floor %s)" % (fmt(floor, "", 3),
                                                          "%.2fx" % (qb / floor) if qb and floor else "n/a"))
-    row("image size, default site (bytes)", R["quartz"]["size"], R["linux"]["size"], "", 0, False, "")
+    row("image size, default site (bytes)", R["quartz"]["size"], R["linux"]["size"], "", 0, False,
+        "Quartz: ELF without debug info (%d with)" % R["quartz"]["size_dbg"])
     row("image size, no assets (bytes)", R["quartz"].get("size0"), R["linux"].get("size0"), "", 0, False,
         "<= 1/50 of Linux")
     row("smallest -m that serves (MiB)", R["quartz"]["mem"], R["linux"]["mem"], "", 0, False, "8 MiB")
-    row("10 MiB file (MB/s, median)", R["quartz"].get("mbs"), R["linux"].get("mbs"), "", 1, True, ">= 1.5x")
-    for c in (16, 256):
-        k = "wrk%d" % c
-        qw, lw = R["quartz"].get(k, {}), R["linux"].get(k, {})
-        row("keep-alive %d conns: req/s" % c, qw.get("rps"), lw.get("rps"), "", 0, True, ">= 3x")
-        row("keep-alive %d conns: p50 (ms)" % c, qw.get("p50"), lw.get("p50"), "", 2, False, "")
-        row("keep-alive %d conns: p99 (ms)" % c, qw.get("p99"), lw.get("p99"), "", 2, False, "<= 1/10")
-        row("keep-alive %d conns: errors" % c, qw.get("errors"), lw.get("errors"), "", 0, None,
-            "0" if c == 256 else "")
-    qa, la = R["quartz"].get("ab", {}), R["linux"].get("ab", {})
-    row("no keep-alive (ab -c16): req/s", qa.get("rps"), la.get("rps"), "", 0, True, "")
-    row("no keep-alive (ab -c16): p50 (ms)", qa.get("p50"), la.get("p50"), "", 0, False, "")
-    row("no keep-alive (ab -c16): p99 (ms)", qa.get("p99"), la.get("p99"), "", 0, False, "")
-    row("no keep-alive (ab -c16): errors", qa.get("errors"), la.get("errors"), "", 0, None, "")
-    row("guest instructions per request", R["quartz"].get("ipr"), R["linux"].get("ipr"), "", 0, False,
-        "" if a.insns else "omitted: no TCG insn-count plugin built")
+    for key, net in (("", "user net"), ("tap_", "tap")):
+        Q, L = R["quartz"], R["linux"]
+        row("%s: 10 MiB file (MB/s, median)" % net, Q.get(key + "mbs"), L.get(key + "mbs"), "", 1, True,
+            ">= 1.5x")
+        for c in (16, 256):
+            k = key + "wrk%d" % c
+            qw, lw = Q.get(k, {}), L.get(k, {})
+            row("%s: keep-alive %d conns: req/s" % (net, c), qw.get("rps"), lw.get("rps"), "", 0, True, ">= 3x")
+            row("%s: keep-alive %d conns: p50 (ms)" % (net, c), qw.get("p50"), lw.get("p50"), "", 2, False, "")
+            row("%s: keep-alive %d conns: p99 (ms)" % (net, c), qw.get("p99"), lw.get("p99"), "", 2, False,
+                "<= 1/10")
+            row("%s: keep-alive %d conns: errors" % (net, c), qw.get("errors"), lw.get("errors"), "", 0, None,
+                "0" if c == 256 else "")
+        qa, la = Q.get(key + "ab", {}), L.get(key + "ab", {})
+        row("%s: no keep-alive (ab -c16): req/s" % net, qa.get("rps"), la.get("rps"), "", 0, True, "")
+        row("%s: no keep-alive (ab -c16): p50 (ms)" % net, qa.get("p50"), la.get("p50"), "", 0, False, "")
+        row("%s: no keep-alive (ab -c16): p99 (ms)" % net, qa.get("p99"), la.get("p99"), "", 0, False, "")
+        row("%s: no keep-alive (ab -c16): errors" % net, qa.get("errors"), la.get("errors"), "", 0, None, "")
+    row("guest instructions per request (ab -k -c1)", R["quartz"].get("ipr"), R["linux"].get("ipr"), "", 0, False,
+        "" if a.insns and os.path.exists(a.insns) else "omitted: TCG plugin not built")
 
     hdr = ("what", "Quartz", "Linux 6.1 + nginx", "Quartz advantage", "target")
     w = [max(len(str(r[i])) for r in rows + [hdr]) for i in range(5)]
@@ -473,8 +623,11 @@ def main():
         md.append("- Linux guest: Debian's kernel (%s) + initramfs with busybox-static and nginx %s" %
                   (open(os.path.join(ldir, "stamp")).read().split()[0] if os.path.exists(os.path.join(ldir, "stamp")) else "?",
                    subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip().split("/")[-1]))
-        md.append("- Runs: %d cold boots each; %d downloads; wrk %d s per run; ab %d requests\n" %
+        md.append("- Runs: %d cold boots each; %d downloads; wrk %d s per run; ab %d requests" %
                   (boots, dl_runs, wrk_secs, ab_n))
+        md.append("- Host load average (1 min) at start %.1f, at end %.1f: other work on this 2-core "
+                  "machine competes with QEMU and the clients, so compare the columns of one run, "
+                  "not runs with each other\n" % (load0, os.getloadavg()[0]))
         md.append("## Results\n")
         md.append("\n".join(table) + "\n")
         md.append("\"Quartz advantage\" is Linux/Quartz for times, sizes and memory, and Quartz/Linux "
