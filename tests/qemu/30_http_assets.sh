@@ -22,6 +22,11 @@ n=$(find "$TOP/assets" -type f | wc -l)
 b=$(find "$TOP/assets" -type f -printf '%s\n' | awk '{s+=$1} END {print s+0}')
 check http_assets:listening_line grep -q "^http: listening on :80 ($n assets, $b bytes)" <(tr -d '\r' < "$log")
 
+# the reference page is the big page of the default site (slow-reader and
+# loss tests download it): it must stay at least 228 126 bytes
+ref=$TOP/assets/docs/quartz_reference/index.html
+check http_assets:reference_size_at_least_228126 [ "$(stat -c %s "$ref" 2>/dev/null || echo 0)" -ge 228126 ]
+
 # every committed name.gz must still be name compressed (not stale)
 while IFS= read -r gz; do
 	src=${gz%.gz}

@@ -13,6 +13,7 @@ bake serves the committed file, it does not run this script.
 import os
 import sys
 
+sys.dont_write_bytecode = True
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import p1, p2, p3, p4, p5, p6, p7  # noqa: E402
 
