@@ -452,7 +452,9 @@ static void input_conn(struct tcp_conn *c, struct tcp_seg *s)
 		if (c->dead)
 			return;
 	} else if (s->ack == c->snd_una && s->len == 0 && !(f & TCP_FIN) &&
-		   wnd == c->snd_wnd && c->snd_max != c->snd_una) {
+		   wnd == c->snd_wnd && wnd != 0 && !c->persisting &&
+		   c->snd_nxt != c->snd_una) {
+		/* (answers to window probes are not duplicate ACKs) */
 		dupack(c, s->ack);
 	}
 	/* window update, from the newest segment only (RFC 9293 3.10.7.4) */

@@ -8,6 +8,7 @@
 #define TESTS_TCPTEST_H
 
 #include <stdlib.h>
+#include <unistd.h>
 #include "../check.h"
 #include "fakeif.h"
 #include "hostsys.h"
@@ -117,6 +118,7 @@ static void app_accept(void *arg, struct tcp_conn *c)
 /* ---- setup and teardown ---- */
 static void tt_setup(void)
 {
+	alarm(120);                  /* a wedged test dies instead of hanging the run */
 	hostsys_seed(7);
 	hostsys_log_capture(1);
 	hostsys_log_clear();
@@ -158,9 +160,12 @@ static inline uint64_t tstat(const char *n)
 	return *v;
 }
 
-/* Run the stack's timers at `now` (what the network task would do). */
+/* Run the stack's timers at `now` (what the network task would do).  The
+ * peer's ARP entry is refreshed first, so tests spanning minutes see TCP's
+ * segments rather than ARP's re-resolution. */
 static inline void tt_poll(uint64_t now)
 {
+	fakeif_learn_arp(&F, PEER_IP, PEER_MAC, now);
 	net_poll(now);
 }
 
