@@ -234,7 +234,7 @@ void arp_input(struct netif *nif, struct pbuf *p, uint64_t now)
 	}
 	int for_us = tpa == nif->ip;
 	/* spa 0 is an RFC 5227 probe: nothing to learn, but still answered. */
-	if (spa && !ip_is_broadcast(nif, spa)) {
+	if (spa && spa != nif->ip && !ip_is_broadcast(nif, spa)) {
 		struct arp_entry *e = lookup(spa);
 		if (e) {
 			STAT_INC(arp, updated);
