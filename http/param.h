@@ -37,6 +37,11 @@
 #ifndef HTTP_IDLE_MS
 #define HTTP_IDLE_MS 15000          /* keep-alive idle timeout */
 #endif
+#ifndef HTTP_REQUEST_MS
+#define HTTP_REQUEST_MS 20000       /* a request still incomplete this long after
+                                       its first byte gets 408 at its next byte
+                                       (slow-header attacks); > HTTP_IDLE_MS */
+#endif
 #ifndef HTTP_INBUF
 #define HTTP_INBUF 2048             /* bytes read from TCP at a time, per connection */
 #endif
@@ -68,6 +73,7 @@ _Static_assert(HTTP_HEADER_BYTES_MAX >= 1024, "header limit too small for real b
 _Static_assert(HTTP_VALUE_MAX >= 64 && HTTP_VALUE_MAX < 65535, "value limit");
 _Static_assert(HTTP_PIPELINE_MAX >= 1, "need at least one response in flight");
 _Static_assert(HTTP_INBUF >= 256, "read buffer");
+_Static_assert(HTTP_REQUEST_MS >= HTTP_IDLE_MS, "a slow request must not be cut before an idle one");
 _Static_assert(HTTP_HEAD_MAX >= 512, "head buffer must fit every header we send");
 
 #endif

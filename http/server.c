@@ -75,6 +75,7 @@ static void count_status(int status)
 	case 400: STAT_INC(http, resp_400); break;
 	case 404: STAT_INC(http, resp_404); break;
 	case 405: STAT_INC(http, resp_405); break;
+	case 408: STAT_INC(http, resp_408); break;
 	case 414: STAT_INC(http, resp_414); break;
 	case 416: STAT_INC(http, resp_416); break;
 	case 431: STAT_INC(http, resp_431); break;
@@ -260,6 +261,17 @@ static void pump(struct http_conn *hc)
 				hc->req_start = http_now_ms();
 				if (hc->nreq > 0 && hc->log_n > 0)
 					STAT_INC(http, pipelined);
+			}
+			/* A request trickling in byte by byte resets TCP's idle
+			 * timer forever; bound the whole request instead.  Checked
+			 * when bytes arrive, which is exactly when such a client
+			 * acts (a silent one meets the idle timer). */
+			if (http_now_ms() - hc->req_start > HTTP_REQUEST_MS) {
+				STAT_INC(http, request_timeout);
+				hc->in_off = hc->in_len = 0;
+				http_route_simple(&hc->req, 408, 1, &hc->resp);
+				start_response(hc);
+				continue;
 			}
 			enum http_parse_result pr = http_parse(&hc->req, hc->in + hc->in_off,
 							      hc->in_len - hc->in_off, &used);

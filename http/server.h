@@ -20,11 +20,11 @@
 #define HTTP_STATS(X) \
 	X(requests) X(status_1xx) X(status_2xx) X(status_3xx) X(status_4xx) X(status_5xx) \
 	X(resp_200) X(resp_206) X(resp_304) X(resp_400) X(resp_404) X(resp_405) \
-	X(resp_414) X(resp_416) X(resp_431) X(resp_500) X(resp_501) X(resp_505) \
+	X(resp_408) X(resp_414) X(resp_416) X(resp_431) X(resp_500) X(resp_501) X(resp_505) \
 	X(head_requests) X(gzip_served) X(bytes_sent) X(body_bytes_ref) \
 	X(conn_current) X(conn_total) X(conn_refused) X(conn_nomem) \
 	X(keepalive_reuse) X(pipelined) X(read_stalls) X(write_again) \
-	X(aborted_responses) X(eof_mid_request) X(stats_nomem) X(stats_truncated)
+	X(aborted_responses) X(eof_mid_request) X(request_timeout) X(stats_nomem) X(stats_truncated)
 STATS_DECLARE(http, HTTP_STATS)
 
 /* Listen on `port` serving `site`.  0 ok, -1 if the port is taken. */

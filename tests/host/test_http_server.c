@@ -478,6 +478,36 @@ static void test_eof(void)
 	conn_end(c);
 }
 
+static void test_slow_request_gets_408(void)
+{
+	struct tcp_conn *c = conn_new();
+	uint64_t t0 = now_ms_ = 50000;
+	peer_sends(c, "GET /a.txt HTTP/1.1\r\nHo");
+	now_ms_ = t0 + HTTP_REQUEST_MS - 1;            /* just in time: still parsing */
+	peer_sends(c, "s");
+	CHECK_EQ(c->out_len, 0);
+	now_ms_ = t0 + HTTP_REQUEST_MS + 1;            /* one byte too late */
+	peer_sends(c, "t");
+	struct parsed r[2];
+	CHECK_EQ(split_responses(c, r, 2), 1);
+	CHECK_EQ(r[0].status, 408);
+	CHECK_EQ(c->closed, 1);
+	ack_all(c);
+	conn_end(c);
+	/* a fresh request on a kept-alive connection gets its own clock */
+	c = conn_new();
+	now_ms_ = t0;
+	peer_sends(c, "GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+	ack_all(c);
+	now_ms_ = t0 + HTTP_REQUEST_MS * 3;
+	peer_sends(c, "GET /b.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+	CHECK_EQ(split_responses(c, r, 2), 2);
+	CHECK_EQ(r[1].status, 200);
+	ack_all(c);
+	conn_end(c);
+	now_ms_ = 0;
+}
+
 static void test_stats_json_served(void)
 {
 	struct tcp_conn *c = conn_new();
@@ -582,6 +612,7 @@ int main(void)
 	RUN(test_write_blocked_then_resumed);
 	RUN(test_close_rules);
 	RUN(test_eof);
+	RUN(test_slow_request_gets_408);
 	RUN(test_stats_json_served);
 	RUN(test_conn_limit);
 	RUN(test_access_log);

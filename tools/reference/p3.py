@@ -138,6 +138,7 @@ STATUS = [
     (400, "Bad Request", "Malformed request line or header field; HTTP/1.1 request without exactly one Host; bad percent-encoding; path above the root; conflicting or invalid Content-Length; both Content-Length and Transfer-Encoding; too many empty lines before the request; a target that is not a path.", "Content-Type, Content-Length, Connection: close; body <code>400 Bad Request</code>", "closed"),
     (404, "Not Found", "No asset at the resolved path.", "Content-Type, Content-Length; body <code>404 Not Found</code>", "open"),
     (405, "Method Not Allowed", "POST, PUT, DELETE, OPTIONS, TRACE, PATCH or CONNECT.", "Allow: GET, HEAD, plus the usual; body <code>405 Method Not Allowed</code>. A Content-Length body in the request is read and discarded, so the connection stays usable.", "open"),
+    (408, "Request Timeout", "A request was still incomplete 20 seconds after its first byte, and another byte arrived (a slow-header attack, or a hopelessly slow client).", "Connection: close", "closed"),
     (414, "URI Too Long", "The request target exceeded 2048 bytes. Sent as soon as byte 2049 arrives.", "Connection: close", "closed"),
     (416, "Range Not Satisfiable", "The single range starts beyond the end of the representation, or is a zero-length suffix.", "Content-Range: bytes */LENGTH", "open"),
     (431, "Request Header Fields Too Large", "More than 64 header fields, or more than 8192 bytes of them.", "Connection: close", "closed"),
@@ -201,6 +202,7 @@ static assertion.</p>
 <tr><td>Open connections</td><td>256</td><td>RST, <code>http.conn_refused</code></td><td>Bounded memory per connection (about 6 KiB of HTTP state plus TCP's 16 KiB receive buffer).</td></tr>
 <tr><td>Responses in flight per connection</td><td>4</td><td>stop reading</td><td>Bounds pipelining: the client's window closes instead of the server buffering.</td></tr>
 <tr><td>Unacknowledged bytes before the next pipelined response</td><td>64 KiB</td><td>stop reading</td><td>As above, for large responses.</td></tr>
+<tr><td>Whole request (line and header fields)</td><td>20 s from its first byte</td><td>408 at the next byte, then close</td><td>A client trickling one byte every few seconds would otherwise reset the idle timer forever and hold a connection slot; a silent one meets the idle timer instead.</td></tr>
 <tr><td>Idle keep-alive connection</td><td>15 s</td><td>closed (FIN)</td><td>Frees connection slots held by browsers that keep connections open speculatively.</td></tr>
 </table>
 
