@@ -91,6 +91,29 @@ static void fix_ip(uint8_t *ip, size_t len, int transport)
 	}
 }
 
+/* FUZZ_NET_TRACE=1 prints a line per frame the stack sends (replaying a
+ * crash or writing seeds: a TCP seed needs our ISS, which is deterministic
+ * because the random seed and the clock restart with every input). */
+static void trace_sent(void)
+{
+	static int on = -1;
+	if (on < 0)
+		on = getenv("FUZZ_NET_TRACE") != NULL;
+	if (!on)
+		return;
+	for (struct pbuf *p = F.tx_head; p; p = p->next) {
+		const uint8_t *d = pbuf_data(p);
+		unsigned type = p->len >= 14 ? get_be16(d + 12) : 0;
+		printf("sent %u bytes type %04x", p->len, type);
+		if (type == ETH_TYPE_IPV4 && p->len >= 34 + 20 && d[23] == IP_PROTO_TCP) {
+			const uint8_t *t = d + 14 + (d[14] & 15) * 4;
+			printf(" tcp flags %02x seq %u ack %u wnd %u", t[13], get_be32(t + 4),
+				get_be32(t + 8), get_be16(t + 14));
+		}
+		printf("\n");
+	}
+}
+
 static void reset_and_check(void)
 {
 	fakeif_reset(&F);
@@ -167,6 +190,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			now += (uint64_t)dt * 50;
 			net_poll(now);
 		}
+		trace_sent();
 		fakeif_drop_sent(&F);
 		F.tx_again = 0;
 	}
@@ -177,6 +201,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			break;
 		now = d > now ? d : now + 1;
 		net_poll(now);
+		trace_sent();
 		fakeif_drop_sent(&F);
 	}
 out:
