@@ -119,6 +119,42 @@ static void test_stats_registry(void)
 	net_teardown();
 }
 
+/* A group too long for one line continues on more lines, same prefix,
+ * every counter exactly once. */
+static void test_stats_log_splits_long_groups(void)
+{
+	net_setup();
+	static char names_buf[80][32];
+	static const char *names[80];
+	static uint64_t vals[80];
+	for (unsigned i = 0; i < 80; i++) {
+		snprintf(names_buf[i], sizeof(names_buf[i]), "some_long_counter_%02u", i);
+		names[i] = names_buf[i];
+		vals[i] = 18446744073709551615ull - i;
+	}
+	static struct stat_group big = { "big", names, vals, 80 };
+	stats_register(&big);
+	hostsys_log_clear();
+	stats_log();
+	CHECK(hostsys_log_count("net: stats big ") >= 4);
+	for (unsigned i = 0; i < 80; i++) {
+		char want[64];
+		snprintf(want, sizeof(want), " some_long_counter_%02u=%llu", i,
+			(unsigned long long)vals[i]);
+		CHECK_EQ(hostsys_log_count(want), 1);
+	}
+	const char *s = hostsys_log();
+	while (*s) {
+		const char *nl = strchr(s, '\n');
+		CHECK(nl != NULL);
+		if (!nl)
+			break;
+		CHECK(nl - s < 480);
+		s = nl + 1;
+	}
+	net_teardown();
+}
+
 /* Reference: RFC 1071 straight from the definition, big-endian words. */
 static uint16_t ref_csum(const uint8_t *d, unsigned len)
 {
@@ -227,6 +263,7 @@ int main(void)
 	RUN(test_pbuf_double_free_counted);
 	RUN(test_pbuf_free_chain);
 	RUN(test_stats_registry);
+	RUN(test_stats_log_splits_long_groups);
 	RUN(test_checksum_vs_reference);
 	RUN(test_checksum_pseudo);
 	RUN(test_ip_parse_format);
