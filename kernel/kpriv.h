@@ -83,6 +83,7 @@ void lapic_write(uint32_t reg, uint32_t v);
 #define LAPIC_TIMER_DIV   0x3e0
 
 /* timer.c */
+void timer_mark_boot(void);             /* now_us() = 0 at kmain entry */
 void timer_init(void);
 void timer_tick(void);                  /* from the LAPIC timer interrupt */
 void timer_arm_us(uint64_t deadline_us); /* next interrupt at now_us() >= this */

@@ -80,6 +80,7 @@ __attribute__((weak)) void netmain_start(void)
 
 void kmain(uint32_t start_info_pa)
 {
+	timer_mark_boot();
 	console_init();
 	bootinfo_copy(start_info_pa);
 	kprintf("quartz: booting (pvh, cmdline \"%s\")\n", boot_info.cmdline);

@@ -284,6 +284,7 @@ noreturn void sched_start(void)
 	current = idle;
 	started = 1;
 	slice_start_us = now_us();
+	kprintf("boot: kernel ready %lu us after kmain\n", now_us());
 	kprintf("sched: running %u tasks\n", ntasks);
 	for (;;) {
 		cli();

@@ -96,12 +96,19 @@ static void calibrate(void)
 		panic("timer: calibration gave an impossible frequency");
 }
 
+/* now_us() counts from here: kmain calls this first thing. */
+void timer_mark_boot(void)
+{
+	tsc0 = rdtsc();
+}
+
 void timer_init(void)
 {
 	calibrate();
 	us_mult = (1000000ull << 32) / tsc_hz;
+	if (!tsc0)
+		tsc0 = rdtsc();
 	count_mult = (lapic_hz << 32) / 1000000u;      /* lapic_hz < 4 GHz: no overflow */
-	tsc0 = rdtsc();
 	lapic_write(LAPIC_TIMER_INIT, 0);                /* stopped until armed */
 	lapic_write(LAPIC_TIMER_DIV, DIV_BY_1);
 	lapic_write(LAPIC_TIMER_LVT, VEC_TIMER);         /* one-shot */
