@@ -45,8 +45,8 @@ boot_case() {
 
 boot_case acpi_64M    microvm          64M 60000 65536 2
 boot_case noacpi_64M  microvm,acpi=off 64M 60000 65536 1
-boot_case acpi_16M    microvm          16M 12000 16384 2
-boot_case noacpi_16M  microvm,acpi=off 16M 12000 16384 1
+boot_case acpi_16M    microvm          16M 8000 16384 2
+boot_case noacpi_16M  microvm,acpi=off 16M 8000 16384 1
 boot_case acpi_3G     microvm          3G  3000000 3145728 2
 boot_case acpi_6G     microvm          6G  6000000 6291456 2
 
