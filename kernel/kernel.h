@@ -50,7 +50,7 @@ void kfree(void *p);
 /* Identity-map a device window uncached (idempotent). */
 void paging_map_mmio(uint64_t phys, uint64_t len);
 
-/* irq (ioapic.c / traps.c) */
+/* irq (apic.c / trap.c) */
 typedef void (*irq_handler_fn)(void *arg);
 /* Route a GSI (level-triggered, active high) to a fresh vector on the
  * IOAPIC that owns it and call fn(arg) in interrupt context; the caller

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # tests/qemu/05_mem.sh - test=mem drains the page allocator to empty,
-# refills it and checks the count comes back exactly, then allocates 2000
-# heap buffers of 24 B to 9000 B (pattern-filled and verified), frees them
-# in an interleaved order and checks the heap gave its pages back.
+# refills it and checks the count comes back exactly, then allocates up to
+# 2000 heap buffers of 24 B to 9000 B (pattern-filled and verified), frees
+# them in an interleaved order and checks the heap gave its pages back,
+# then runs the heap dry (kmalloc must return NULL) and frees it all.
 # At 16M (nearly all of it is used) and 128M.
 . "$(dirname "$0")/../lib.sh"
 [ -f "$ELF" ] || { fail "$(basename "$0" .sh)" "ELF missing: $ELF"; exit 1; }
