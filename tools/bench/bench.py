@@ -456,7 +456,7 @@ def main():
     dl_runs = 1 if q else 5
     wrk_secs = 2 if q else 10
     ab_n = 200 if q else 2000
-    mem_sizes = [] if q else [8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256]
+    mem_sizes = [] if q else [4, 5, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256]
 
     ldir = a.linux_dir
     append = "console=ttyS0 quiet panic=-1"
@@ -515,12 +515,12 @@ def main():
         for c in (16, 256):
             w = run_wrk(t, a.small, c, wrk_secs)
             R[g][key + "wrk%d" % c] = w
-            cmds[key + "wrk%d" % c] = " ".join(t.pre) + (" " if t.pre else "") + w["cmd"]
+            cmds[key + "wrk%d" % c] = " ".join(t.pre[:3] + ["NS"] if t.pre else []) + (" " if t.pre else "") + w["cmd"]
             log("%s %s: wrk -c%d: %s req/s p50 %s p99 %s ms, %s errors" %
                 (g, key or "user", c, w["rps"], w["p50"], w["p99"], w["errors"]))
         b = run_ab(t, a.small, 16, ab_n)
         R[g][key + "ab"] = b
-        cmds[key + "ab"] = " ".join(t.pre) + (" " if t.pre else "") + b["cmd"]
+        cmds[key + "ab"] = " ".join(t.pre[:3] + ["NS"] if t.pre else []) + (" " if t.pre else "") + b["cmd"]
         log("%s %s: ab: %s req/s p50 %s p99 %s ms, %s errors" %
             (g, key or "user", b["rps"], b["p50"], b["p99"], b["errors"]))
 
@@ -637,6 +637,10 @@ def main():
                   "changes -m; each run gets a free port):\n")
         md.append("```\n" + " ".join(shlex.quote(x) for x in guests["quartz"].argv(0, a.mem, "file:LOG")).replace(":0-:80", ":PORT-:80") + "\n")
         md.append(" ".join(shlex.quote(x) for x in g.argv(0, a.mem, "file:LOG")).replace(":0-:80", ":PORT-:80") + "\n```\n")
+        md.append("The tap runs replace the two network arguments with `-netdev tap,id=n0,ifname=qtap0,"
+                  "script=no,downscript=no -device virtio-net-device,netdev=n0`, QEMU and the clients "
+                  "running inside a network namespace NS made for the run, where qtap0 is 10.0.2.2/24 "
+                  "and the guest is 10.0.2.15.\n")
         md.append("Floor: `%s` (time to the byte on stdout)\n" %
                   " ".join(Guest("floor", a.floor).argv(None, a.mem, "stdio")))
         md.append("Clients:\n```\ncurl -s -o FILE -w '%%{time_total} %%{http_code}' http://127.0.0.1:PORT%s   # then sha256\n%s\n```\n" %
