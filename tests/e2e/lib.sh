@@ -11,7 +11,7 @@
 #                     empty, or `ip netns exec NS` for a namespace)
 # stats_delta A B KEY...   "KEY=+N ..." between two snapshots
 # stats_sum A B KEY...     the sum of those deltas
-# mbps BYTES/S        bytes per second as MB/s with one decimal
+# mbps BYTES/S        bytes per second as "N.N MB/s" (or "N.N KB/s" below 1 MB/s)
 
 E2E=$TOP/tests/e2e
 
@@ -34,4 +34,4 @@ CX=()
 stats_get() { "${CX[@]}" python3 "$E2E/stats.py" get "$1" "$2" >/dev/null 2>&1; }
 stats_delta() { python3 "$E2E/stats.py" delta "$@"; }
 stats_sum() { python3 "$E2E/stats.py" sum "$@"; }
-mbps() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1e6 }'; }
+mbps() { awk -v b="$1" 'BEGIN { if (b >= 1e6) printf "%.1f MB/s", b / 1e6; else printf "%.1f KB/s", b / 1e3 }'; }

@@ -52,7 +52,7 @@ for i in 1 2 3; do
 		fail $T:big_8mib_full_speed_$i "not byte-exact: curl size/speed/time/code $FETCH_INFO"
 	fi
 	read -r sz sp tt _ <<<"$FETCH_INFO"
-	echo "info: $T: 8 MiB full speed run $i: $sz B in $tt s = $(mbps "$sp") MB/s"
+	echo "info: $T: 8 MiB full speed run $i: $sz B in $tt s = $(mbps "$sp")"
 	rm -f "$TMPDIR_T/big$i.out"
 done
 

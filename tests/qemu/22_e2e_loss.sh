@@ -54,7 +54,7 @@ else
 	fail $T:no_loss_2mib "not byte-exact: curl size/speed/time $info"
 fi
 read -r sz sp tt <<<"$info"
-echo "info: $T: 0% loss: $sz B in $tt s = $(mbps "$sp") MB/s"
+echo "info: $T: 0% loss: $sz B in $tt s = $(mbps "$sp")"
 
 for pct in 5 15; do
 	maxt=$((pct < 10 ? 60 : 90))
@@ -71,7 +71,7 @@ for pct in 5 15; do
 	else
 		fail $T:loss_${pct}pct_2mib "not byte-exact within ${maxt} s: curl size/speed/time/code $info"
 	fi
-	echo "info: $T: ${pct}% loss each way: $sz B in $tt s = $(mbps "$sp") MB/s; nftables dropped $drops"
+	echo "info: $T: ${pct}% loss each way: $sz B in $tt s = $(mbps "$sp"); nftables dropped $drops"
 	d=$(stats_delta "$TMPDIR_T/a$pct.json" "$TMPDIR_T/b$pct.json" $K)
 	echo "info: $T: ${pct}% loss, guest: $d"
 	n=$(stats_sum "$TMPDIR_T/a$pct.json" "$TMPDIR_T/b$pct.json" tcp.rexmt_timeout tcp.rexmt_fast)
