@@ -215,10 +215,12 @@ static void ack_advance(struct tcp_conn *c, uint32_t ack)
 		}
 	} else {
 		c->dupacks = 0;
-		if (c->cwnd < c->ssthresh)               /* slow start */
+		if (c->cwnd < c->ssthresh) {             /* slow start */
 			c->cwnd += min32(acked, c->snd_mss);
-		else                                     /* congestion avoidance */
-			c->cwnd += c->snd_mss * c->snd_mss / c->cwnd ? c->snd_mss * c->snd_mss / c->cwnd : 1;
+		} else {                                 /* congestion avoidance: ~1 MSS per RTT */
+			uint32_t inc = c->snd_mss * c->snd_mss / c->cwnd;
+			c->cwnd += inc ? inc : 1;
+		}
 	}
 
 	/* RFC 6298 5.2/5.3: stop the timer when all is acked, else restart */

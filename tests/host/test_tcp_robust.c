@@ -381,6 +381,65 @@ static void test_abort_in_handler(void)
 	tt_teardown();
 }
 
+
+/* Random segments at a listener and at connections in every state: no
+ * crash, no sanitizer report, nothing leaked, and the table stays sane. */
+static uint32_t frng = 99;
+static uint32_t frand(void)
+{
+	frng ^= frng << 13;
+	frng ^= frng >> 17;
+	frng ^= frng << 5;
+	return frng;
+}
+
+static void test_random_segments(void)
+{
+	static const unsigned states[] = { TCPS_ESTABLISHED, TCPS_FIN_WAIT_1, TCPS_FIN_WAIT_2,
+		TCPS_CLOSE_WAIT, TCPS_CLOSING, TCPS_LAST_ACK, TCPS_TIME_WAIT };
+	static const uint8_t junk[1460];
+	for (unsigned k = 0; k < 7; k++) {
+		tt_setup();
+		uint32_t pseq;
+		uint32_t iss = reach(states[k], &pseq);
+		if (A.c)
+			tcp_write_ref(A.c, junk, sizeof(junk));
+		for (int i = 0; i < 3000; i++) {
+			uint8_t opt[40];
+			unsigned optlen = frand() % 4 == 0 ? frand() % 41 : 0;
+			for (unsigned j = 0; j < optlen; j++)
+				opt[j] = (uint8_t)(frand() % 8 == 0 ? frand() : frand() % 5);
+			uint32_t seq = frand() % 2 ? pseq + frand() % 40000 - 20000 : frand();
+			uint32_t ack = frand() % 2 ? iss + frand() % 4000 - 1000 : frand();
+			uint8_t flags = (uint8_t)frand();
+			size_t len = frand() % 3 == 0 ? frand() % 1400 : 0;
+			tp_send(&P, flags, seq, ack, (uint16_t)frand(), opt, optlen, junk, len, (uint64_t)i);
+			fakeif_drop_sent(&F);
+			if (i % 500 == 0)
+				tt_poll((uint64_t)i);
+		}
+		CHECK(tstat("seg_in") >= 3000);
+		if (k == 0)
+			printf("  state %s: seg_in=%llu drop_opts=%llu drop_csum=%llu challenge=%llu rst_in=%llu\n",
+			       tcp_state_names[states[k]], (unsigned long long)tstat("seg_in"),
+			       (unsigned long long)tstat("drop_opts"), (unsigned long long)tstat("drop_csum"),
+			       (unsigned long long)tstat("challenge_ack"), (unsigned long long)tstat("rst_in"));
+		if (A.c)
+			tcp_abort(A.c);
+		/* whatever is left (TIME_WAIT, half-open from random SYNs) times out */
+		uint64_t t = 3000;
+		for (int i = 0; i < 200 && tcp_conn_count(); i++) {
+			t = net_next_deadline(t);
+			if (t == NET_NO_DEADLINE)
+				break;
+			tt_poll(t);
+			fakeif_drop_sent(&F);
+		}
+		CHECK_EQ(tcp_conn_count(), 0);
+		tt_teardown();
+	}
+}
+
 int main(void)
 {
 	RUN(test_rst_every_state);
@@ -392,5 +451,6 @@ int main(void)
 	RUN(test_timewait_reuse);
 	RUN(test_idle_timeout);
 	RUN(test_abort_in_handler);
+	RUN(test_random_segments);
 	return check_done();
 }
