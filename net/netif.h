@@ -26,9 +26,9 @@ struct netif {
 	void *drv;                    /* the driver's own state */
 
 	/*
-	 * Send one Ethernet frame.  The frame is pbuf_data(p)..+p->len and
-	 * p has at least NET_HEADROOM - 14 bytes of headroom for the driver's
-	 * own header.  On NET_OK the driver owns p and frees it when the
+	 * Send one Ethernet frame.  The frame is pbuf_data(p)..+p->len; every
+	 * sender allocates with NET_HEADROOM, which leaves room in front for
+	 * the driver's own header (virtio-net's 12 bytes) after all others.  On NET_OK the driver owns p and frees it when the
 	 * device is done with it (TX completion); on NET_AGAIN (ring full)
 	 * or NET_EINVAL the caller still owns p.
 	 */

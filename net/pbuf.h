@@ -8,8 +8,9 @@
  *
  * The pool is a static array; buffers are identity-mapped memory, so the
  * driver can hand buf addresses to the device directly.  Ownership moves
- * with the pointer: whoever holds a pbuf frees it exactly once (double free
- * panics via net_pbuf_bug and counts).
+ * with the pointer: whoever holds a pbuf frees it exactly once.  A double
+ * or foreign free is a bug elsewhere, but it arrives with a packet: it is
+ * counted (pbuf.double_free / bad_free), logged and ignored, not a panic.
  */
 #ifndef NET_PBUF_H
 #define NET_PBUF_H
