@@ -252,6 +252,38 @@ static void test_synack_lost(void)
 	tt_teardown();
 }
 
+
+/* RFC 6528: ISNs differ per 4-tuple and move forward with the clock (about
+ * 250 per millisecond, a 4 us tick) for the same 4-tuple. */
+static void test_isn(void)
+{
+	tt_setup();
+	struct tcppeer q;
+	struct tp_seg s;
+	uint32_t iss[4];
+	for (unsigned i = 0; i < 3; i++) {
+		tp_init(&q, &F, PEER_IP, (uint16_t)(3000 + i), US_IP, US_PORT, PEER_MAC);
+		tp_send(&q, TCP_SYN, 1, 0, 65535, NULL, 0, NULL, 0, 0);
+		EXPECT_SEG(&s);
+		iss[i] = s.seq;
+	}
+	CHECK(iss[0] != iss[1] && iss[1] != iss[2] && iss[0] != iss[2]);
+	/* the same 4-tuple again, 1 s later, after an RST freed it */
+	tp_init(&q, &F, PEER_IP, 3000, US_IP, US_PORT, PEER_MAC);
+	tp_send(&q, TCP_RST, 2, 0, 0, NULL, 0, NULL, 0, 1);
+	tp_send(&q, TCP_SYN, 1, 0, 65535, NULL, 0, NULL, 0, 1000);
+	EXPECT_SEG(&s);
+	iss[3] = s.seq;
+	CHECK_EQ(iss[3] - iss[0], 250000u);
+	/* give the half-open ones back */
+	for (unsigned i = 0; i < 3; i++) {
+		tp_init(&q, &F, PEER_IP, (uint16_t)(3000 + i), US_IP, US_PORT, PEER_MAC);
+		tp_send(&q, TCP_RST, 2, 0, 0, NULL, 0, NULL, 0, 1001);
+	}
+	CHECK_EQ(tcp_conn_count(), 0);
+	tt_teardown();
+}
+
 int main(void)
 {
 	RUN(test_handshake_options);
@@ -261,5 +293,6 @@ int main(void)
 	RUN(test_simultaneous_close);
 	RUN(test_fin_lost);
 	RUN(test_synack_lost);
+	RUN(test_isn);
 	return check_done();
 }
