@@ -212,13 +212,18 @@ asset_sha() { sha256sum "$ASSET_DIR/$1" | cut -d' ' -f1; }
 # fetch_check NAME MAXSECS: download $GURL/NAME with curl, byte-exact check.
 # Sets FETCH_TIME; 0 ok, 1 with FETCH_WHY set.
 fetch_check() {
-	local name=$1 max=$2 out=$T/dl.$$ res code
+	local name=$1 max=$2 out=$T/dl.$$ res code rc
 	rm -f "$out"
-	res=$($CX curl -s -o "$out" -m "$max" -w '%{http_code} %{time_total}' "$GURL/$name")
+	res=$($CX curl -s -o "$out" -m "$max" -w '%{http_code} %{time_total}' "$GURL/$name"); rc=$?
 	code=${res%% *}; FETCH_TIME=${res#* }
-	if [ "$code" != 200 ]; then FETCH_WHY="HTTP $code after ${FETCH_TIME}s"; return 1; fi
+	local got; got=$(stat -c %s "$out" 2>/dev/null || echo 0)
+	local want; want=$(stat -c %s "$ASSET_DIR/$name")
+	if [ $rc -eq 28 ]; then
+		FETCH_WHY="timed out after ${max}s with $got of $want bytes (HTTP $code)"; return 1
+	fi
+	if [ "$code" != 200 ]; then FETCH_WHY="HTTP $code after ${FETCH_TIME}s (curl exit $rc)"; return 1; fi
 	if [ "$(sha256sum < "$out" | cut -d' ' -f1)" != "$(asset_sha "$name")" ]; then
-		FETCH_WHY="body differs ($(stat -c %s "$out") bytes, want $(stat -c %s "$ASSET_DIR/$name"))"
+		FETCH_WHY="body differs ($got bytes, want $want; curl exit $rc)"
 		return 1
 	fi
 	return 0

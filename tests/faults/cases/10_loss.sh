@@ -20,7 +20,7 @@ else
 	for lvl in $LEVELS; do
 		loss_set "$lvl"
 		for sz in $SIZES; do
-			case $sz in 4m.bin) maxt=$((lvl >= 25 ? 240 : 120));; *) maxt=60;; esac
+			case $sz in 4m.bin) maxt=$((lvl >= 25 ? 150 : 120));; *) maxt=60;; esac
 			if ! time_left $((maxt + 60)); then
 				fail "loss-$lvl-$sz" "out of time budget"; continue
 			fi

@@ -21,6 +21,9 @@ else
 	bg nsx "$PY" "$FX/clients.py" slowloris "$GURL/" --conns $NLORIS --duration $DLORIS --trickle 5 > "$T/loris" 2>&1
 	loris_pid=$LAST_BG
 	sleep 2
+	# a sample of the guest's tables half way through
+	( sleep $((DLORIS / 2)); stats_save "$T/fl-mid" ) &
+	mid_pid=$!
 	if $CX "$PY" "$FX/clients.py" probe "$GURL/1k.bin" --duration $((DLORIS - 4)) \
 		--interval 0.5 --timeout 5 > "$T/probeA" 2>&1; then
 		pass flood-slowloris-service
@@ -29,7 +32,7 @@ else
 	fi
 	note "$(grep 'probe failure' "$T/probeA" | head -2 | tr '\n' ' ')"
 	note "during slowloris: $(tail -1 "$T/probeA")"
-	stats_save "$T/fl-mid"
+	wait "$mid_pid"
 	wait "$loris_pid"
 	note "$(tail -1 "$T/loris")"
 	note "HTTP connections at once (mid-flood) $(stats_cmd val "$T/fl-mid" connections.current), TCBs $(stats_cmd sum "$T/fl-mid" '^tcp\.cur_')"
@@ -37,7 +40,7 @@ else
 	note "guest during slowloris: $(stats_cmd diff "$T/fl0" "$T/fl1" | grep -E '^(tcp\.(conn_opened|conn_refused|conn_reset|conn_idle|conn_timedout|drop_[a-z_]*)|http\.(conn_refused|conn_total|conn_nomem)|connections\.refused) ' | cut -d' ' -f1,5 | tr '\n' ' ')"
 
 	# B: SYN flood (hping3 sends 10 000 in about 5 s at -i u100)
-	bg nsx timeout 120 hping3 -q -S -p 80 --rand-source -i u100 -c "$NSYN" "$GUEST_IP"
+	bg nsx timeout 120 hping3 -q -S -p 80 --rand-source -i u100 -c "$NSYN" "$GUEST_IP" > "$T/hping" 2>&1
 	syn_pid=$LAST_BG
 	if $CX "$PY" "$FX/clients.py" probe "$GURL/1k.bin" --duration $((NSYN / 2000 + 10)) \
 		--interval 0.5 --timeout 5 > "$T/probeB" 2>&1; then
