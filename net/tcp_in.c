@@ -449,6 +449,7 @@ static void input_conn(struct tcp_conn *c, struct tcp_seg *s)
 		return;
 	}
 	uint32_t wnd = s->wnd << c->snd_wscale;
+	c->probes_unanswered = 0;               /* the peer is alive */
 	if (SEQ_GT(s->ack, c->snd_una)) {
 		ack_advance(c, s->ack);
 		if (c->dead)

@@ -121,6 +121,7 @@ struct tcp_conn {
 	uint8_t rtt_valid;           /* srtt/rttvar hold a sample */
 	unsigned nrexmt;             /* RTO expiries in a row */
 	unsigned persist_shift;      /* persist backoff exponent */
+	unsigned probes_unanswered;  /* window probes since the peer last ACKed anything */
 
 	/* send queue: chunks cover [snd_una, snd_una + sq_bytes) once synchronized */
 	struct tcp_chunk sq[TCP_SND_CHUNKS];
@@ -145,7 +146,7 @@ struct tcp_conn {
 	uint64_t t_delack;
 	uint64_t t_2msl;             /* TIME_WAIT end */
 	uint64_t last_data;          /* last data either way (idle timer) */
-	uint32_t idle_ms;
+	uint32_t idle_ms;            /* idle applies only with nothing queued to send */
 
 	/* the owner */
 	tcp_event_fn handler;

@@ -230,6 +230,7 @@ void tcp_send_probe(struct tcp_conn *c)
 	if (emit(c, c->snd_una, TCP_ACK, 0, 1) < 0)
 		return;
 	STAT_INC(tcp, zwp_sent);
+	c->probes_unanswered++;
 	if (SEQ_LT(c->snd_max, c->snd_una + 1))
 		c->snd_max = c->snd_una + 1;
 }

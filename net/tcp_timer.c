@@ -13,15 +13,18 @@
  *  - persist (t_persist): runs while data waits and nothing is in flight
  *    because the peer's window is too small.  Sends a one-byte probe into a
  *    zero window (or, for a small non-zero one, what fits: the SWS override),
- *    backing off to TCP_PERSIST_MAX_MS.  It never gives up by itself: a
- *    peer that keeps acknowledging probes keeps the connection (RFC 9293
- *    3.8.6.1); a silent one is caught by the idle timer.
+ *    backing off to TCP_PERSIST_MAX_MS.  A peer that keeps acknowledging
+ *    probes keeps the connection however long its window stays shut (RFC
+ *    9293 3.8.6.1: a slow reader is not a dead one); after TCP_MAX_RETRIES
+ *    probes in a row with no ACK at all, the peer is gone and we reset.
  *  - delayed ACK (t_delack): at most TCP_DELACK_MS after in-order data.
  *  - TIME_WAIT (t_2msl): 2 * TCP_MSL_MS, then the TCB is freed.
- *  - idle: last_data + idle_ms with no data either way.  With nothing left
- *    to send the connection is closed gracefully (the owner is told
- *    TCP_EV_CLOSED and the FIN handshake goes on without it); otherwise it
- *    is reset.
+ *  - idle: last_data + idle_ms with no data either way while nothing is
+ *    queued to send (with data queued, retransmission and persist bound the
+ *    wait instead).  In ESTABLISHED/CLOSE_WAIT the connection is closed
+ *    gracefully (the owner is told TCP_EV_CLOSED and the FIN handshake goes
+ *    on without it); in FIN_WAIT_2 (the peer never sends its FIN) it is
+ *    reset.
  */
 #include "tcp_internal.h"
 #include "sys.h"
@@ -81,7 +84,7 @@ void tcp_timewait_start(struct tcp_conn *c)
 
 static int idle_applies(const struct tcp_conn *c)
 {
-	return c->state >= TCPS_ESTABLISHED && c->state != TCPS_TIME_WAIT;
+	return c->state >= TCPS_ESTABLISHED && c->state != TCPS_TIME_WAIT && c->sq_bytes == 0;
 }
 
 uint64_t tcp_conn_deadline(const struct tcp_conn *c)
@@ -148,6 +151,12 @@ static void persist_fire(struct tcp_conn *c)
 	c->t_persist = TCP_NO_TIMER;
 	if (c->snd_nxt != c->snd_una || c->sq_bytes == 0) {
 		c->persisting = 0;                /* no longer needed */
+		return;
+	}
+	if (c->probes_unanswered >= TCP_MAX_RETRIES) {
+		STAT_INC(tcp, conn_timedout);  /* nobody answers the probes */
+		tcp_send_rst(c);
+		tcp_release(c);
 		return;
 	}
 	if (c->snd_wnd == 0) {

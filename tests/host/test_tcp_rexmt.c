@@ -424,6 +424,60 @@ static void test_write_copy_and_chunks(void)
 	tt_teardown();
 }
 
+
+/* A slow reader is not a dead one: 40 s of zero window with every probe
+ * answered outlives a 15 s idle timeout; then the peer vanishes and,
+ * after TCP_MAX_RETRIES unanswered probes, we reset. */
+static void test_zero_window_outlives_idle_then_vanishes(void)
+{
+	tt_setup();
+	fill_body();
+	A.tx = body;
+	A.tx_len = 10000;
+	uint32_t iss = tt_handshake(5, 2920, 1460, 0);
+	tcp_set_idle_timeout(A.c, 15000);
+	uint32_t base = iss + 1;
+	static struct tp_seg segs[8];
+	CHECK_EQ(take_all(segs, 8, base), 2);
+	tp_send(&P, TCP_ACK, 6, base + 2920, 0, NULL, 0, NULL, 0, 10);
+	uint64_t t = 10;
+	unsigned probes = 0;
+	while (t < 40000) {
+		t = net_next_deadline(t);
+		tt_poll(t);
+		struct tp_seg s;
+		while (tp_recv(&P, &s)) {
+			CHECK(!(s.flags & TCP_RST));
+			CHECK_EQ(s.len, 1);
+			probes++;
+			tp_send(&P, TCP_ACK, 6, base + 2920, 0, NULL, 0, NULL, 0, t);
+		}
+	}
+	CHECK(probes >= 5);
+	CHECK(A.c != NULL);
+	CHECK_EQ(tstat("conn_idle"), 0);
+	/* now silence */
+	unsigned silent = 0;
+	int rst = 0;
+	for (int i = 0; i < 100 && tcp_conn_count(); i++) {
+		t = net_next_deadline(t);
+		tt_poll(t);
+		struct tp_seg s;
+		while (tp_recv(&P, &s)) {
+			if (s.flags & TCP_RST)
+				rst = 1;
+			else
+				silent++;
+		}
+	}
+	CHECK_EQ(silent, TCP_MAX_RETRIES);
+	CHECK(rst);
+	CHECK_EQ(tcp_conn_count(), 0);
+	CHECK_EQ(A.closes, 1);
+	CHECK_EQ(tstat("conn_timedout"), 1);
+	tt_teardown();
+}
+
 int main(void)
 {
 	RUN(test_rto_recovers_lost_segment);
@@ -432,6 +486,7 @@ int main(void)
 	RUN(test_window_smaller_than_mss);
 	RUN(test_window_shrinks);
 	RUN(test_peer_vanishes);
+	RUN(test_zero_window_outlives_idle_then_vanishes);
 	RUN(test_tx_ring_full);
 	RUN(test_write_copy_and_chunks);
 	return check_done();
