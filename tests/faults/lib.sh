@@ -73,6 +73,8 @@ ns_setup() {
 	nsx sysctl -qw net.ipv4.tcp_max_tw_buckets=4096
 	nsx sysctl -qw net.ipv4.tcp_tw_reuse=1
 	nsx sysctl -qw net.ipv4.tcp_syncookies=0 2>/dev/null
+	# the relay and QEMU speak unix datagrams: room for bursts (default 10)
+	nsx sysctl -qw net.unix.max_dgram_qlen=512
 	true
 }
 

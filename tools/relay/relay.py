@@ -49,6 +49,7 @@ TUNSETIFF = 0x400454CA
 IFF_TAP = 0x0002
 IFF_NO_PI = 0x1000
 HOLD_MS = 20          # longest a reordered frame waits for a successor
+SEND_WAIT_MS = 200    # longest a frame waits for room on the other side
 MAX_FRAME = 65536
 
 
@@ -62,22 +63,44 @@ def open_tap(name):
 class Direction:
     """One direction of the relay: its fault counters and held frame."""
 
-    def __init__(self, name, send):
+    def __init__(self, name, send, fd):
         self.name = name
         self.send_raw = send
+        self.fd = fd
         self.held = None          # (frame, deadline) being reordered
         self.c = dict(frames_in=0, frames_out=0, bytes_in=0, dropped=0,
                       corrupted=0, corrupted_sent=0, corrupted_ipv4_tcp=0, duplicated=0,
-                      reordered=0, send_errors=0)
+                      reordered=0, send_waits=0, send_full=0, send_no_peer=0,
+                      send_errors=0)
+
+    def wait_writable(self, secs):
+        select.select([], [self.fd], [], max(0.0, secs))
 
     def send(self, frame):
-        try:
-            self.send_raw(frame)
-            self.c["frames_out"] += 1
-        except (BlockingIOError, ConnectionRefusedError, FileNotFoundError, OSError):
-            # QEMU not up yet / gone, or tap queue full: a real link loses
-            # frames too; counted so the test can see it.
-            self.c["send_errors"] += 1
+        """Hand one frame on.  A full queue on the other side (QEMU busy,
+        tap backlog) is waited for, up to SEND_WAIT_MS: the only losses on
+        this link are the ones asked for.  Failures are counted by kind."""
+        deadline = None
+        while True:
+            try:
+                self.send_raw(frame)
+                self.c["frames_out"] += 1
+                return
+            except BlockingIOError:
+                now = time.monotonic()
+                if deadline is None:
+                    self.c["send_waits"] += 1
+                    deadline = now + SEND_WAIT_MS / 1000.0
+                if now >= deadline:
+                    self.c["send_full"] += 1
+                    return
+                self.wait_writable(deadline - now)
+            except (ConnectionRefusedError, FileNotFoundError):
+                self.c["send_no_peer"] += 1       # QEMU not up yet, or gone
+                return
+            except OSError:
+                self.c["send_errors"] += 1
+                return
 
     def flush_held(self, now):
         if self.held and now >= self.held[1]:
@@ -97,10 +120,20 @@ class Relay:
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 << 20)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 4 << 20)
         self.sock.setblocking(False)
-        self.to_guest = Direction("to_guest", lambda f: self.sock.sendto(f, args.peer))
-        self.to_host = Direction("to_host", lambda f: os.write(self.tap, f))
+        self.peer_connected = False
+        self.to_guest = Direction("to_guest", self.send_peer, self.sock)
+        self.to_host = Direction("to_host", lambda f: os.write(self.tap, f), self.tap)
         self.running = True
         self.last_dump = 0.0
+
+    def send_peer(self, frame):
+        # connect()ed, so that select() waits for room in QEMU's receive
+        # queue (a unix dgram socket holds only net.unix.max_dgram_qlen
+        # frames); QEMU binds its path after we start, so connect lazily.
+        if not self.peer_connected:
+            self.sock.connect(self.a.peer)
+            self.peer_connected = True
+        self.sock.send(frame)
 
     def corrupt(self, frame):
         """Flip one bit inside the IPv4 datagram, or return None if the
