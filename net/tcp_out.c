@@ -282,11 +282,13 @@ void tcp_output(struct tcp_conn *c)
 		if (emit(c, c->snd_nxt, flags, off, len) < 0)
 			break;
 		sent = 1;
-		if (rexmt)
-			STAT_ADD(tcp, rexmt_bytes, len);
-		else if (len && !c->rtt_timing) {
+		/* bytes below snd_max went before (after an RTO, or a probe
+		 * byte); only new bytes may be timed (Karn) */
+		uint32_t again = rexmt ? min32(len, c->snd_max - c->snd_nxt) : 0;
+		STAT_ADD(tcp, rexmt_bytes, again);
+		if (len > again && !c->rtt_timing) {
 			c->rtt_timing = 1;
-			c->rtt_seq = c->snd_nxt;
+			c->rtt_seq = c->snd_nxt + again;
 			c->rtt_start = tcp_now;
 		}
 		if (len)
