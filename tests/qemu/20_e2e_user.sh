@@ -80,13 +80,15 @@ echo "info: $T: 64 parallel clients x 1 MiB: $(tail -n 1 <<<"$out")"
 
 wait "$BG2"
 res=$(cat "$TMPDIR_T/stall.res")
+stats_get "$URL" "$TMPDIR_T/s2.json"
 if [[ $res == ok* ]]; then
 	pass $T:stall_30s_resume
 else
-	fail $T:stall_30s_resume "$res"
+	# the idle timer (conn_idle, conn_timedout) must not count a peer that
+	# answers window probes as gone
+	fail $T:stall_30s_resume "$res; guest: $(stats_delta "$TMPDIR_T/s1.json" "$TMPDIR_T/s2.json" tcp.zwp_sent tcp.conn_idle tcp.conn_timedout tcp.rst_out)"
 fi
 echo "info: $T: read 100 KB, stall 30 s, resume (8 MiB): $res"
-stats_get "$URL" "$TMPDIR_T/s2.json"
 
 wait "$BG1"
 read -r rc sz sp tt code < "$TMPDIR_T/slow200k.res"
