@@ -115,8 +115,8 @@ class Gen:
     def t_eth(self):
         r = self.r
         k = r.randrange(4)
-        if k == 0:
-            return bytes(r.randrange(256) for _ in range(r.randrange(1, 14)))
+        if k == 0:     # a bare or nearly bare header (shorter, the host refuses to send)
+            return raw(self.eth(r.randrange(0x10000))) + os.urandom(r.randrange(0, 8))
         if k == 1:
             return raw(self.eth(r.randrange(0x10000)) / Raw(os.urandom(r.randrange(0, 200))))
         if k == 2:

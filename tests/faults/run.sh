@@ -17,8 +17,9 @@
 # what was sent and what the counters showed; the run ends with
 # "N passed, M failed".  Environment: BUILD (build dir, default build),
 # QUICK=1, CASES=substring (run only matching cases), STANDIN=1 (Linux
-# stand-in guest, for working on the suite itself), LIMIT (seconds for the
-# whole run, default 840 / 300 quick).
+# stand-in guest, for working on the suite itself), FAULTS_ELF=path (an ELF
+# already built with ASSETS=<its asset dir>), LIMIT (seconds for the whole run, default 840 / 300
+# quick).
 set -u
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$TOP" || exit 1
@@ -41,7 +42,10 @@ time_left() { [ $((START + LIMIT - SECONDS)) -ge "$1" ]; }
 FBUILD=${BUILD%/}-faults
 ASSET_DIR=$TOP/$FBUILD/assets
 "$PY" "$FX/stats.py" gen-assets "$ASSET_DIR" || { fail faults-setup "cannot write assets"; exit 1; }
-if [ -z "${STANDIN:-}" ]; then
+if [ -z "${STANDIN:-}" ] && [ -n "${FAULTS_ELF:-}" ]; then
+	ELF=$FAULTS_ELF     # a given ELF, built with ASSETS=$ASSET_DIR (working on the suite)
+	[ -f "$ELF" ] || { fail faults-build "no $ELF"; exit 1; }
+elif [ -z "${STANDIN:-}" ]; then
 	if ! make -s -C "$TOP" BUILD="$FBUILD" ASSETS="$ASSET_DIR" >"$T/make.log" 2>&1; then
 		fail faults-build "make BUILD=$FBUILD ASSETS=$ASSET_DIR failed: $(tail -3 "$T/make.log" | tr '\n' ' ')"
 		echo; echo "$PASSED passed, $FAILED failed"; exit 1

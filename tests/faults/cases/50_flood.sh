@@ -35,7 +35,11 @@ else
 	wait "$mid_pid"
 	wait "$loris_pid"
 	note "$(tail -1 "$T/loris")"
-	note "HTTP connections at once (mid-flood) $(stats_cmd val "$T/fl-mid" connections.current), TCBs $(stats_cmd sum "$T/fl-mid" '^tcp\.cur_')"
+	if [ -s "$T/fl-mid" ]; then
+		note "mid-flood: HTTP connections $(stats_cmd val "$T/fl-mid" connections.current), TCBs $(stats_cmd sum "$T/fl-mid" '^tcp\.cur_')"
+	else
+		note "mid-flood: /api/stats.json could not be read either"
+	fi
 	stats_save "$T/fl1"
 	note "guest during slowloris: $(stats_cmd diff "$T/fl0" "$T/fl1" | grep -E '^(tcp\.(conn_opened|conn_refused|conn_reset|conn_idle|conn_timedout|drop_[a-z_]*)|http\.(conn_refused|conn_total|conn_nomem)|connections\.refused) ' | cut -d' ' -f1,5 | tr '\n' ' ')"
 
