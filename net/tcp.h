@@ -74,7 +74,8 @@ unsigned tcp_conn_count(void);
 #define TCP_STATS(X) \
 	X(seg_in) X(seg_out) X(bytes_in) X(bytes_out) X(ack_out) X(delack_out) \
 	X(winupdate_out) X(rexmt_timeout) X(rexmt_fast) X(rexmt_partial) \
-	X(rexmt_synack) X(rexmt_bytes) X(rto_backoff_max) X(persist_entered) \
+	X(rexmt_synack) X(rexmt_bytes) X(rexmt_early) X(limited_transmit) \
+	X(tlp_probe) X(rto_backoff_max) X(persist_entered) \
 	X(zwp_sent) X(dupack_in) X(rst_in) X(rst_out) X(challenge_ack) \
 	X(challenge_ack_limited) X(ooo_in) X(dup_in) X(trim_in) \
 	X(drop_short) X(drop_csum) X(drop_opts) X(drop_no_listener) \

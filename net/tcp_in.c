@@ -190,8 +190,21 @@ static void ack_advance(struct tcp_conn *c, uint32_t ack)
 	}
 	tcp_sq_ack(c, data);
 	c->snd_una = ack;
+	c->tlp_done = 0;
+	c->last_ack_jump = acked;
 	if (SEQ_LT(c->snd_nxt, c->snd_una))
 		c->snd_nxt = c->snd_una;
+	if (c->nrexmt && c->rtt_valid) {
+		/* The path delivers again: end the exponential backoff now,
+		 * as lwIP does, instead of waiting for a Karn-clean sample
+		 * (RFC 6298 5.7 keeps it until one).  Under heavy loss such a
+		 * sample can take many round trips, and every further loss
+		 * meanwhile costs a doubled-again RTO: 2 MiB at 15% loss took
+		 * three times as long with the strict rule. */
+		c->rto = c->srtt + (4 * c->rttvar > 1 ? 4 * c->rttvar : 1);
+		if (c->rto < TCP_RTO_MIN_MS)
+			c->rto = TCP_RTO_MIN_MS;
+	}
 	c->nrexmt = 0;
 	if (data) {
 		c->last_data = tcp_now;
@@ -252,16 +265,32 @@ static void dupack(struct tcp_conn *c, uint32_t ack)
 {
 	STAT_INC(tcp, dupack_in);
 	c->dupacks++;
+	/* RFC 5827 early retransmit: with fewer than four segments out and
+	 * nothing new to send, fewer duplicates are all there will ever be */
+	unsigned thresh = 3;
+	uint32_t out = c->snd_max - c->snd_una;
+	unsigned oseg = (out + c->snd_mss - 1) / c->snd_mss;
+	uint32_t flight = c->snd_nxt - c->snd_una;
+	uint32_t unsent = c->sq_bytes > flight ? c->sq_bytes - flight : 0;
+	if (oseg < 4 && (unsent == 0 || c->snd_wnd <= flight))
+		thresh = oseg > 1 ? oseg - 1 : 1;
 	if (c->in_recovery) {
 		c->cwnd += c->snd_mss;                  /* inflate: one more left the network */
-	} else if (c->dupacks == 3 && SEQ_GEQ(ack, c->recover)) {
-		uint32_t flight = c->snd_max - c->snd_una;
-		c->ssthresh = flight / 2 > 2u * c->snd_mss ? flight / 2 : 2u * c->snd_mss;
+	} else if (c->dupacks >= thresh &&
+		   (SEQ_GEQ(ack, c->recover) ||
+		    (c->cwnd > c->snd_mss && c->last_ack_jump <= 4u * c->snd_mss))) {
+		/* below `recover` (after a timeout) only by RFC 6582's ACK
+		 * heuristic: small cumulative steps mean these duplicates
+		 * come from new losses, not from our own go-back-N resends */
+		if (thresh < 3)
+			STAT_INC(tcp, rexmt_early);
+		c->ssthresh = out / 2 > 2u * c->snd_mss ? out / 2 : 2u * c->snd_mss;
 		c->recover = c->snd_max;
 		c->in_recovery = 1;
 		STAT_INC(tcp, rexmt_fast);
 		tcp_retransmit_head(c);
-		c->cwnd = c->ssthresh + 3u * c->snd_mss;
+		c->cwnd = c->ssthresh + c->dupacks * (uint32_t)c->snd_mss;
+		tcp_rexmt_arm(c);                       /* a real RTO now, not a probe */
 	}
 }
 

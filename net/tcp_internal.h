@@ -90,6 +90,8 @@ struct tcp_conn {
 	uint8_t rcv_ooo_fin;         /* a FIN was seen at rcv_ooo_fin_seq, out of order */
 	uint8_t push;                /* tcp_flush: send the tail now (no Nagle) */
 	uint8_t persisting;          /* persist timer owns the send side */
+	uint8_t tlp_armed;           /* t_rexmt is a tail loss probe, not the RTO */
+	uint8_t tlp_done;            /* a probe went since snd_una last moved */
 
 	uint32_t lip, rip;           /* host order */
 	uint16_t lport, rport;
@@ -111,6 +113,7 @@ struct tcp_conn {
 	uint32_t cwnd, ssthresh;
 	uint32_t recover;            /* snd_max when fast recovery began */
 	unsigned dupacks;            /* duplicate ACKs in a row */
+	uint32_t last_ack_jump;      /* bytes the last new ACK moved snd_una */
 
 	/* retransmission (RFC 6298); times in ms */
 	uint32_t srtt, rttvar;       /* smoothed RTT and its variation */
@@ -203,6 +206,7 @@ void tcp_send_rst(struct tcp_conn *c);   /* RST for a synchronized TCB */
 void tcp_respond_rst(uint32_t lip, uint32_t rip, const struct tcp_seg *s);
 int tcp_retransmit_head(struct tcp_conn *c); /* resend the segment at snd_una */
 void tcp_send_probe(struct tcp_conn *c);     /* one-byte zero-window probe */
+void tcp_retransmit_tail(struct tcp_conn *c); /* the last segment again (TLP) */
 uint32_t tcp_rcv_window(struct tcp_conn *c);
 
 /* tcp_timer.c */

@@ -220,6 +220,24 @@ int tcp_retransmit_head(struct tcp_conn *c)
 	return 0;
 }
 
+/* Tail loss probe with nothing new to send: the last segment again. */
+void tcp_retransmit_tail(struct tcp_conn *c)
+{
+	uint32_t out = c->snd_max - c->snd_una;
+	uint8_t flags = TCP_ACK;
+	uint32_t data = out;
+	if (TCPS_FIN_PENDING(c->state) && out > c->sq_bytes) {
+		flags |= TCP_FIN;            /* the FIN is the last thing out */
+		data = c->sq_bytes;
+	}
+	uint32_t len = min32(data, c->snd_mss);
+	if (len == 0 && !(flags & TCP_FIN))
+		return;
+	c->rtt_timing = 0;
+	if (emit(c, c->snd_una + data - len, flags, data - len, len) == 0)
+		STAT_ADD(tcp, rexmt_bytes, len);
+}
+
 /* Zero-window probe: the first unacknowledged byte, alone, out of band
  * (snd_nxt does not move; snd_max covers it so its ACK is acceptable).
  * One byte, not zero: Linux ignores zero-length probes. */
@@ -253,7 +271,12 @@ void tcp_output(struct tcp_conn *c)
 		uint32_t flight = c->snd_nxt - c->snd_una;
 		uint32_t off = flight;
 		avail = c->sq_bytes > off ? c->sq_bytes - off : 0;
-		uint32_t wnd = min32(c->snd_wnd, c->cwnd);
+		/* RFC 3042 limited transmit: a new segment for each of the
+		 * first two duplicate ACKs, so a small window still makes
+		 * the three it takes to trigger fast retransmit */
+		uint32_t lt = !c->in_recovery && c->dupacks && c->dupacks < 3 ?
+			c->dupacks * (uint32_t)c->snd_mss : 0;
+		uint32_t wnd = min32(c->snd_wnd, c->cwnd + lt);
 		uint32_t usable = wnd > flight ? wnd - flight : 0;
 		uint32_t len = min32(min32(avail, usable), c->snd_mss);
 		/* FIN goes with (or after) the last data byte, once */
@@ -285,6 +308,8 @@ void tcp_output(struct tcp_conn *c)
 		/* bytes below snd_max went before (after an RTO, or a probe
 		 * byte); only new bytes may be timed (Karn) */
 		uint32_t again = rexmt ? min32(len, c->snd_max - c->snd_nxt) : 0;
+		if (lt && flight + len > c->cwnd)
+			STAT_INC(tcp, limited_transmit);
 		STAT_ADD(tcp, rexmt_bytes, again);
 		if (len > again && !c->rtt_timing) {
 			c->rtt_timing = 1;

@@ -31,8 +31,49 @@
 
 static inline uint64_t min64(uint64_t a, uint64_t b) { return a < b ? a : b; }
 
+/* (Re)start the retransmission timer.  In the open state, with an RTT
+ * estimate and no probe sent yet for this flight, it first fires as a tail
+ * loss probe after about two RTTs (RFC 8985 7.2): a lost last segment then
+ * costs a probe instead of a 200 ms+ timeout with cwnd collapsed. */
 void tcp_rexmt_arm(struct tcp_conn *c)
 {
+	c->tlp_armed = 0;
+	c->t_rexmt = tcp_now + c->rto;
+	if (c->in_recovery || c->nrexmt || c->tlp_done || !c->rtt_valid ||
+	    c->state == TCPS_SYN_RECEIVED)
+		return;
+	uint32_t pto = 2 * c->srtt > 10 ? 2 * c->srtt : 10;
+	if (c->snd_nxt - c->snd_una <= c->snd_mss) {
+		/* one segment out: the peer may be holding its ACK back */
+		uint32_t d = c->srtt + c->srtt / 2 + TCP_DELACK_MS;
+		if (d > pto)
+			pto = d;
+	}
+	if (pto > c->rto)                    /* RFC 8985 7.2: PTO = min(PTO, RTO) */
+		pto = c->rto;
+	c->t_rexmt = tcp_now + pto;
+	c->tlp_armed = 1;
+}
+
+/* The probe: one new segment if the peer's window takes it, else the last
+ * segment again.  Its ACK either repairs a lost tail outright or adds the
+ * duplicate ACK that starts fast recovery. */
+static void tlp_fire(struct tcp_conn *c)
+{
+	c->tlp_armed = 0;
+	c->tlp_done = 1;
+	STAT_INC(tcp, tlp_probe);
+	uint32_t flight = c->snd_nxt - c->snd_una;
+	uint32_t unsent = c->sq_bytes > flight ? c->sq_bytes - flight : 0;
+	if (unsent && c->snd_wnd > flight && c->snd_nxt == c->snd_max) {
+		uint32_t keep = c->cwnd;
+		c->cwnd = flight + c->snd_mss;     /* exactly one more segment */
+		c->push = 1;
+		tcp_output(c);
+		c->cwnd = keep;
+	} else {
+		tcp_retransmit_tail(c);
+	}
 	c->t_rexmt = tcp_now + c->rto;
 }
 
@@ -100,6 +141,15 @@ uint64_t tcp_conn_deadline(const struct tcp_conn *c)
 static void rexmt_fire(struct tcp_conn *c)
 {
 	c->t_rexmt = TCP_NO_TIMER;
+	if (c->tlp_armed && c->snd_nxt != c->snd_una) {
+		if (c->snd_wnd == 0) {           /* no probing into a shut window */
+			c->tlp_armed = 0;
+			c->t_rexmt = tcp_now + c->rto;
+			return;
+		}
+		tlp_fire(c);
+		return;
+	}
 	if (c->state == TCPS_SYN_RECEIVED) {
 		if (++c->nrexmt > TCP_SYN_RETRIES) {
 			STAT_INC(tcp, synrcvd_timedout);

@@ -9,7 +9,10 @@
  */
 #include "support/tcptest.h"
 
-#define BULK (8u << 20)
+#define BULK_MAX (8u << 20)
+static uint32_t BULK = BULK_MAX;     /* bytes this run moves */
+static unsigned delay_ms = 5;        /* one-way link delay */
+static int peer_delack;              /* the receiver delays ACKs like Linux */
 #define PIRS 0xfff00000u             /* the peer's ISN: its sequence space wraps */
 
 static uint8_t *src;                 /* the bytes to move */
@@ -48,7 +51,7 @@ static void link_put(int to_stack, const uint8_t *f, size_t len, uint64_t now)
 	duplicated += copies - 1;
 	for (int i = 0; i < copies && nlink < LMAX; i++) {
 		struct lframe *l = &wire_q[nlink++];
-		l->at = now + 5 + (rnd() % 100 < reorder_pct ? rnd() % 20 : 0);
+		l->at = now + delay_ms + (rnd() % 100 < reorder_pct ? rnd() % 20 : 0);
 		l->to_stack = to_stack;
 		l->len = len;
 		memcpy(l->buf, f, len);
@@ -91,6 +94,8 @@ struct peer {
 	int sending;
 	uint64_t fin_at;             /* download: when to resend our FIN */
 	int fin_sent;
+	unsigned unacked;            /* download: segments not yet acked */
+	uint64_t ack_at;             /* download: delayed ACK due */
 };
 static struct peer M;
 
@@ -146,6 +151,11 @@ static void peer_timer(uint64_t now)
 			}
 		}
 	}
+	if (!M.sending && M.ack_at <= now) {
+		peer_emit(TCP_ACK, PIRS + 1 + (M.fin_sent ? 1 : 0), M.rcv_nxt, NULL, 0, now);
+		M.unacked = 0;
+		M.ack_at = UINT64_MAX;
+	}
 	if (!M.sending && M.got_fin && M.fin_at <= now && !M.fin_acked) {
 		/* download: our FIN until it is acked */
 		peer_emit(TCP_ACK | TCP_FIN, PIRS + 1, M.rcv_nxt, NULL, 0, now);
@@ -170,10 +180,14 @@ static void peer_input(const struct tp_seg *s, uint64_t now)
 			memcpy(dst + off, s->data, s->len);
 			memset(have + off, 1, s->len);
 		}
-		uint32_t nxt = M.rcv_nxt - M.our_base;
+		uint32_t nxt = M.rcv_nxt - M.our_base, was = nxt;
 		while (nxt < BULK && have[nxt])
 			nxt++;
 		M.rcv_nxt = M.our_base + nxt;
+		/* Linux-like: ACK at once out of order or when a hole fills,
+		 * else every second segment or after 40 ms */
+		int quick = !peer_delack || s->seq != M.our_base + was ||
+			    (s->len && nxt != was + s->len) || (s->flags & TCP_FIN);
 		if (s->flags & TCP_FIN)
 			M.fin_seen = 1;          /* the FIN's place is BULK: remember it */
 		if (M.fin_seen && nxt == BULK)
@@ -184,8 +198,15 @@ static void peer_input(const struct tp_seg *s, uint64_t now)
 			M.fin_at = now;          /* close after the data: FIN on the next tick */
 		if ((s->flags & TCP_ACK) && M.fin_sent && s->ack == PIRS + 2)
 			M.fin_acked = 1;
-		if (s->len || (s->flags & TCP_FIN))  /* ACK what carries sequence space */
-			peer_emit(TCP_ACK, PIRS + 1 + (M.fin_sent ? 1 : 0), M.rcv_nxt, NULL, 0, now);
+		if (s->len || (s->flags & TCP_FIN)) {  /* ACK what carries sequence space */
+			if (quick || ++M.unacked >= 2) {
+				peer_emit(TCP_ACK, PIRS + 1 + (M.fin_sent ? 1 : 0), M.rcv_nxt, NULL, 0, now);
+				M.unacked = 0;
+				M.ack_at = UINT64_MAX;
+			} else if (M.ack_at == UINT64_MAX) {
+				M.ack_at = now + 40;
+			}
+		}
 		return;
 	}
 	/* upload sender: ACK processing */
@@ -252,6 +273,8 @@ static uint64_t run(uint64_t t, uint64_t limit, int (*done)(void), int slow_read
 			n = M.rto_at;
 		if (!M.sending && M.got_fin && !M.fin_acked && M.fin_at < n)
 			n = M.fin_at;
+		if (!M.sending && M.ack_at < n)
+			n = M.ack_at;
 		if (slow_reader && next_read < n)
 			n = next_read;
 		if (n == UINT64_MAX)
@@ -293,11 +316,11 @@ static void bulk_setup(unsigned loss, unsigned dup, unsigned reorder, uint32_t s
 {
 	tt_setup();
 	if (!src) {
-		src = malloc(BULK);
-		dst = malloc(BULK);
-		have = malloc(BULK);
+		src = malloc(BULK_MAX);
+		dst = malloc(BULK_MAX);
+		have = malloc(BULK_MAX);
 		wire_q = malloc(sizeof(*wire_q) * LMAX);
-		for (uint32_t i = 0; i < BULK; i++)
+		for (uint32_t i = 0; i < BULK_MAX; i++)
 			src[i] = (uint8_t)((i * 2654435761u) >> 13);
 	}
 	memset(dst, 0, BULK);
@@ -311,9 +334,10 @@ static void bulk_setup(unsigned loss, unsigned dup, unsigned reorder, uint32_t s
 	memset(&M, 0, sizeof(M));
 	M.rto_at = UINT64_MAX;
 	M.fin_at = UINT64_MAX;
+	M.ack_at = UINT64_MAX;
 }
 
-static void download(unsigned loss, unsigned dup, unsigned reorder, uint32_t seed)
+static uint64_t download(unsigned loss, unsigned dup, unsigned reorder, uint32_t seed)
 {
 	bulk_setup(loss, dup, reorder, seed);
 	A.tx = src;
@@ -341,6 +365,7 @@ static void download(unsigned loss, unsigned dup, unsigned reorder, uint32_t see
 		CHECK(tstat("rexmt_timeout") + tstat("rexmt_fast") > 0);
 	CHECK_EQ(tstat("conn_timedout"), 0);
 	tt_teardown();
+	return t;
 }
 
 static void upload(unsigned loss, unsigned dup, unsigned reorder, uint32_t seed, int slow)
@@ -370,6 +395,25 @@ static void upload(unsigned loss, unsigned dup, unsigned reorder, uint32_t seed,
 }
 
 static void test_download_clean(void) { download(0, 0, 0, 11); }
+
+/* The e2e loss test's case: 2 MiB, 15% loss each way, ~1 ms one-way delay,
+ * a receiver with Linux-like delayed ACKs.  Averaged over seeds. */
+static void test_download_15pct(void)
+{
+	BULK = 2u << 20;
+	delay_ms = 1;
+	peer_delack = 1;
+	uint64_t total = 0;
+	for (uint32_t seed = 1; seed <= 5; seed++)
+		total += download(15, 0, 0, 100 + seed);
+	printf("  2 MiB at 15%% loss: %llu ms simulated on average\n", (unsigned long long)(total / 5));
+	/* the e2e test allows 90 s; a Linux guest did 1 MiB at 20% in 32 s.
+	 * Deterministic (seeded), so this is a regression bound, not a flake */
+	CHECK(total / 5 < 75000);
+	BULK = BULK_MAX;
+	delay_ms = 5;
+	peer_delack = 0;
+}
 static void test_download_lossy(void) { download(3, 1, 10, 12); }
 static void test_download_very_lossy(void) { download(10, 3, 30, 13); }
 static void test_upload_clean(void) { upload(0, 0, 0, 21, 0); }
@@ -381,6 +425,7 @@ int main(void)
 	RUN(test_download_clean);
 	RUN(test_download_lossy);
 	RUN(test_download_very_lossy);
+	RUN(test_download_15pct);
 	RUN(test_upload_clean);
 	RUN(test_upload_lossy);
 	RUN(test_upload_lossy_slow_reader);

@@ -49,13 +49,24 @@ static void test_rto_recovers_lost_segment(void)
 	tp_send(&P, TCP_ACK, pseq, base + 1460, 65535, NULL, 0, NULL, 0, 50);
 	tp_send(&P, TCP_ACK, pseq, base + 2920, 65535, NULL, 0, NULL, 0, 50);
 	CHECK_EQ(A.writes, 2);
-	/* RTT sample 50 ms: RTO = max(200, 50 + 4*25) = 200, restarted at 50 */
+	/* RTT sample 50 ms: RTO = max(200, 50 + 4*25) = 200; but first a tail
+	 * loss probe after 2 * SRTT = 100 ms: the last segment again */
 	CHECK_EQ(tcp_test_rto(A.c), 200);
-	CHECK_EQ(net_next_deadline(50), 250);
-	tt_poll(249);
+	CHECK_EQ(net_next_deadline(50), 150);
+	tt_poll(149);
 	EXPECT_NONE();
-	tt_poll(250);
+	tt_poll(150);
 	struct tp_seg s;
+	EXPECT_SEG(&s);
+	CHECK_EQ(s.seq, base + 9 * 1460);
+	CHECK_EQ(s.len, 1460);
+	CHECK(memcmp(s.data, body + 9 * 1460, 1460) == 0);
+	CHECK_EQ(tstat("tlp_probe"), 1);
+	/* its ACK is lost too: the RTO, 200 ms after the probe */
+	CHECK_EQ(net_next_deadline(150), 350);
+	tt_poll(349);
+	EXPECT_NONE();
+	tt_poll(350);
 	EXPECT_SEG(&s);
 	CHECK_EQ(s.seq, base + 2920);
 	CHECK_EQ(s.len, 1460);
@@ -69,8 +80,9 @@ static void test_rto_recovers_lost_segment(void)
 	EXPECT_NONE();
 	CHECK_EQ(tcp_sendq_bytes(A.c), 0);
 	CHECK_EQ(net_next_deadline(300) > 10000, 1);  /* only the idle timer is left */
-	/* Karn: the RTO stays backed off, no sample from the retransmission */
-	CHECK_EQ(tcp_test_rto(A.c), 400);
+	/* no sample from the retransmission (Karn), but the path delivers
+	 * again, so the backoff ends: RTO from SRTT/RTTVAR (lwIP-style) */
+	CHECK_EQ(tcp_test_rto(A.c), 200);
 	tcp_abort(A.c);
 	fakeif_drop_sent(&F);
 	tt_teardown();
@@ -86,27 +98,33 @@ static void test_fast_retransmit_newreno(void)
 	uint32_t base = iss + 1, pseq = 78;
 	static struct tp_seg segs[32];
 	CHECK_EQ(take_all(segs, 32, base), 10);
-	/* segments 1 and 4 (0-based 0 and 3) lost: three dup ACKs from 2,3,5 */
-	for (int i = 0; i < 2; i++)
-		tp_send(&P, TCP_ACK, pseq, base, 65535, NULL, 0, NULL, 0, 10);
+	/* segments 1 and 4 (0-based 0 and 3) lost.  The first two duplicate
+	 * ACKs each let one new segment out (limited transmit, RFC 3042) */
+	struct tp_seg s;
+	tp_send(&P, TCP_ACK, pseq, base, 65535, NULL, 0, NULL, 0, 10);
+	EXPECT_SEG(&s);
+	CHECK_EQ(s.seq, base + 10 * 1460);
+	tp_send(&P, TCP_ACK, pseq, base, 65535, NULL, 0, NULL, 0, 10);
+	EXPECT_SEG(&s);
+	CHECK_EQ(s.seq, base + 11 * 1460);
+	CHECK_EQ(tstat("limited_transmit"), 2);
 	EXPECT_NONE();
 	tp_send(&P, TCP_ACK, pseq, base, 65535, NULL, 0, NULL, 0, 10);
-	struct tp_seg s;
 	EXPECT_SEG(&s);                  /* fast retransmit at once, t=10 < RTO */
 	CHECK_EQ(s.seq, base);
 	CHECK_EQ(s.len, 1460);
 	CHECK(memcmp(s.data, body, 1460) == 0);
 	CHECK_EQ(tstat("rexmt_fast"), 1);
 	CHECK_EQ(tstat("dupack_in"), 3);
-	/* ssthresh = flight/2 = 5 MSS; cwnd = ssthresh + 3 MSS < flight: nothing new */
-	CHECK_EQ(tcp_test_cwnd(A.c), 8 * 1460);
+	/* 12 out: ssthresh = 6 MSS, cwnd = ssthresh + 3 MSS < flight: nothing new */
+	CHECK_EQ(tcp_test_cwnd(A.c), 9 * 1460);
 	EXPECT_NONE();
 	/* more dup ACKs inflate the window: new data goes out */
 	for (int i = 0; i < 4; i++)
 		tp_send(&P, TCP_ACK, pseq, base, 65535, NULL, 0, NULL, 0, 11);
 	unsigned n = take_all(segs, 32, base);
 	CHECK(n >= 1);
-	CHECK_EQ(segs[0].seq, base + 10 * 1460);
+	CHECK_EQ(segs[0].seq, base + 12 * 1460);
 	/* partial ACK up to the second hole: it is retransmitted at once */
 	tp_send(&P, TCP_ACK, pseq, base + 3 * 1460, 65535, NULL, 0, NULL, 0, 20);
 	n = take_all(segs, 32, base);
@@ -478,10 +496,74 @@ static void test_zero_window_outlives_idle_then_vanishes(void)
 	tt_teardown();
 }
 
+
+/* The last segment of a flight is lost: no duplicate ACK can ever come.
+ * The tail loss probe repairs it after ~2 RTT, without a timeout and
+ * without collapsing cwnd. */
+static void test_tail_loss_probe(void)
+{
+	tt_setup();
+	fill_body();
+	A.tx = body;
+	A.tx_len = 3 * 1460;
+	uint32_t iss = tt_handshake(9, 65535, 1460, 0);
+	uint32_t base = iss + 1;
+	static struct tp_seg segs[4];
+	CHECK_EQ(take_all(segs, 4, base), 3);
+	tp_send(&P, TCP_ACK, 10, base + 2920, 65535, NULL, 0, NULL, 0, 20);   /* RTT 20 */
+	uint32_t cwnd = tcp_test_cwnd(A.c);
+	/* one segment out: PTO = 1.5 SRTT + delayed-ACK allowance, at most
+	 * the RTO (200) */
+	uint64_t pto = 20 + (30 + TCP_DELACK_MS < 200 ? 30 + TCP_DELACK_MS : 200);
+	CHECK_EQ(net_next_deadline(20), pto);
+	tt_poll(pto);
+	struct tp_seg s;
+	EXPECT_SEG(&s);
+	CHECK_EQ(s.seq, base + 2920);
+	CHECK_EQ(s.len, 1460);
+	CHECK(memcmp(s.data, body + 2920, 1460) == 0);
+	tp_send(&P, TCP_ACK, 10, base + 3 * 1460, 65535, NULL, 0, NULL, 0, pto + 20);
+	CHECK_EQ(tcp_sendq_bytes(A.c), 0);
+	CHECK_EQ(tstat("rexmt_timeout"), 0);
+	CHECK_EQ(tstat("tlp_probe"), 1);
+	CHECK(tcp_test_cwnd(A.c) >= cwnd);
+	tcp_abort(A.c);
+	fakeif_drop_sent(&F);
+	tt_teardown();
+}
+
+/* Two segments out, the first lost: one duplicate ACK is all there can
+ * be, and early retransmit (RFC 5827) acts on it. */
+static void test_early_retransmit(void)
+{
+	tt_setup();
+	fill_body();
+	A.tx = body;
+	A.tx_len = 2 * 1460;
+	uint32_t iss = tt_handshake(9, 65535, 1460, 0);
+	uint32_t base = iss + 1;
+	static struct tp_seg segs[4];
+	CHECK_EQ(take_all(segs, 4, base), 2);
+	tp_send(&P, TCP_ACK, 10, base, 65535, NULL, 0, NULL, 0, 5);
+	struct tp_seg s;
+	EXPECT_SEG(&s);
+	CHECK_EQ(s.seq, base);
+	CHECK_EQ(s.len, 1460);
+	CHECK_EQ(tstat("rexmt_early"), 1);
+	tp_send(&P, TCP_ACK, 10, base + 2920, 65535, NULL, 0, NULL, 0, 6);
+	CHECK_EQ(tcp_sendq_bytes(A.c), 0);
+	CHECK_EQ(tstat("rexmt_timeout"), 0);
+	tcp_abort(A.c);
+	fakeif_drop_sent(&F);
+	tt_teardown();
+}
+
 int main(void)
 {
 	RUN(test_rto_recovers_lost_segment);
 	RUN(test_fast_retransmit_newreno);
+	RUN(test_tail_loss_probe);
+	RUN(test_early_retransmit);
 	RUN(test_zero_window_10s);
 	RUN(test_window_smaller_than_mss);
 	RUN(test_window_shrinks);
