@@ -12,6 +12,7 @@
 #   50 flood       2 000 idle connections and a SYN flood; service goes on
 #   60 malformed   100 000 bad frames, 10 000 bad HTTP requests
 #   70 soak        200 000 requests, keep-alive and not; nothing leaks
+#   80 loss_heavy  4 MiB through 25% loss, last, with the budget left (full only)
 #
 # Every case prints "PASS name" / "FAIL name: why" plus indented lines with
 # what was sent and what the counters showed; the run ends with

@@ -5,7 +5,9 @@
 # byte-exact; the time at 10% is the number the issue asks for.  The
 # guest's retransmission counters show the loss was really felt.
 #
-# Sent: per level, one download of each size.  Bounds: MAXT seconds each.
+# Sent: per level, one download of each size (4 MiB at 25% is in
+# 80_loss_heavy.sh).  Bounds: 60 s for the small ones (120 s at 25%),
+# 120 s for 4 MiB.
 
 if [ -n "$QUICK" ]; then
 	LEVELS="10"; SIZES="1k.bin img.bin"
@@ -20,7 +22,10 @@ else
 	for lvl in $LEVELS; do
 		loss_set "$lvl"
 		for sz in $SIZES; do
-			case $sz in 4m.bin) maxt=$((lvl >= 25 ? 150 : 120));; *) maxt=60;; esac
+			# 4 MiB at 25% is the slowest download of all: 80_loss_heavy
+			# runs it last, with whatever the budget has left.
+			[ "$lvl" -ge 25 ] && [ "$sz" = 4m.bin ] && continue
+			case $sz in 4m.bin) maxt=120;; *) maxt=$((lvl >= 25 ? 120 : 60));; esac
 			if ! time_left $((maxt + 60)); then
 				fail "loss-$lvl-$sz" "out of time budget"; continue
 			fi
