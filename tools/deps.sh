@@ -14,9 +14,9 @@ test|faults|bench)
 	need+=("curl:curl" "python3:python3" "ip:iproute2" "nft:nftables" "ping:iputils-ping"
 	       "arping:iputils-arping" "wrk:wrk" "ab:apache2-utils" "hping3:hping3"
 	       "clang:clang" "chromium:chromium")
-	# deploy tests (tests/qemu/60_*): nginx in front, a self-signed cert,
-	# unit checks
-	need+=("nginx:nginx" "openssl:openssl" "systemd-analyze:systemd")
+	# deploy tests (tests/qemu/6*): nginx in front, a self-signed cert,
+	# unit checks, the syscall filter against what QEMU calls
+	need+=("nginx:nginx" "openssl:openssl" "systemd-analyze:systemd" "strace:strace")
 	;;
 esac
 # the Linux guest the benchmark builds: an initramfs holding static busybox
