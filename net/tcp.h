@@ -55,7 +55,11 @@ void tcp_flush(struct tcp_conn *c);
 void tcp_close(struct tcp_conn *c);
 /* Send RST, free everything now.  No TCP_EV_CLOSED follows. */
 void tcp_abort(struct tcp_conn *c);
-/* Close after `ms` without any data either way (0 = the TCP_IDLE_MS default). */
+/* Close after `ms` without any data either way (0 = the TCP_IDLE_MS default).
+ * Counts only while nothing is queued to send: then the connection is
+ * closed gracefully (FIN; the owner gets TCP_EV_CLOSED at once).  With
+ * data queued, a peer that stops reading is not idle: retransmission and
+ * window-probe limits (TCP_MAX_RETRIES unanswered) bound it instead. */
 void tcp_set_idle_timeout(struct tcp_conn *c, uint32_t ms);
 
 /* Remote address, host order. */

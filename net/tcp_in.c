@@ -222,8 +222,8 @@ static void ack_advance(struct tcp_conn *c, uint32_t ack)
 			STAT_INC(tcp, rexmt_partial);
 			tcp_retransmit_head(c);
 			c->cwnd = c->cwnd > acked ? c->cwnd - acked : 0;
-			if (acked >= c->snd_mss)
-				c->cwnd += c->snd_mss;
+			if (acked >= c->snd_mss || c->cwnd < c->snd_mss)
+				c->cwnd += c->snd_mss;   /* (never below one segment) */
 			tcp_rexmt_arm(c);
 		}
 	} else {

@@ -558,6 +558,42 @@ static void test_early_retransmit(void)
 	tt_teardown();
 }
 
+
+/* Nagle: a small write goes at once when nothing is unacknowledged, waits
+ * while something is, and tcp_flush pushes it. */
+static void test_nagle_and_flush(void)
+{
+	tt_setup();
+	uint32_t iss = tt_handshake(9, 65535, 1460, 0);
+	uint32_t base = iss + 1;
+	struct tp_seg s;
+	CHECK_EQ(tcp_write_copy(A.c, "first", 5), 0);
+	EXPECT_SEG(&s);
+	CHECK_EQ(s.len, 5);
+	CHECK(s.flags & TCP_PSH);
+	CHECK_EQ(tcp_write_copy(A.c, "second", 6), 0);
+	EXPECT_NONE();                   /* 5 bytes unacknowledged: wait */
+	tcp_flush(A.c);
+	EXPECT_SEG(&s);
+	CHECK_EQ(s.seq, base + 5);
+	CHECK_EQ(s.len, 6);
+	CHECK(memcmp(s.data, "second", 6) == 0);
+	tp_send(&P, TCP_ACK, 10, base + 11, 65535, NULL, 0, NULL, 0, 5);
+	CHECK_EQ(tcp_write_copy(A.c, "third", 5), 0);
+	EXPECT_SEG(&s);                  /* all acked: at once again */
+	CHECK_EQ(s.len, 5);
+	/* the ACK of a held-back tail releases it without a flush */
+	CHECK_EQ(tcp_write_copy(A.c, "fourth", 6), 0);
+	EXPECT_NONE();
+	tp_send(&P, TCP_ACK, 10, base + 16, 65535, NULL, 0, NULL, 0, 6);
+	EXPECT_SEG(&s);
+	CHECK_EQ(s.seq, base + 16);
+	CHECK_EQ(s.len, 6);
+	tcp_abort(A.c);
+	fakeif_drop_sent(&F);
+	tt_teardown();
+}
+
 int main(void)
 {
 	RUN(test_rto_recovers_lost_segment);
@@ -570,6 +606,7 @@ int main(void)
 	RUN(test_peer_vanishes);
 	RUN(test_zero_window_outlives_idle_then_vanishes);
 	RUN(test_tx_ring_full);
+	RUN(test_nagle_and_flush);
 	RUN(test_write_copy_and_chunks);
 	return check_done();
 }
