@@ -352,6 +352,8 @@ void tcp_init(uint64_t now)
 	nconns = 0;
 	depth = 0;
 	iss_forced = 0;
+	tcp_due_hint = TCP_NO_TIMER;
+	tcp_any_blocked = 0;
 	tcp_now = now;
 	for (int i = 0; i < 2; i++) {
 		isn_key[i] = (uint64_t)net_random32() << 32 | net_random32();
@@ -549,6 +551,7 @@ void tcp_abort(struct tcp_conn *c)
 void tcp_set_idle_timeout(struct tcp_conn *c, uint32_t ms)
 {
 	c->idle_ms = ms ? ms : TCP_IDLE_MS;
+	tcp_due(c);
 }
 
 void tcp_peer(const struct tcp_conn *c, uint32_t *ip, uint16_t *port)

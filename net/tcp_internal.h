@@ -210,6 +210,13 @@ void tcp_retransmit_tail(struct tcp_conn *c); /* the last segment again (TLP) */
 uint32_t tcp_rcv_window(struct tcp_conn *c);
 
 /* tcp_timer.c */
+/* A lower bound on every TCB's next deadline, so the timer walk and
+ * tcp_next_deadline() cost nothing while no timer is due.  Whatever may
+ * move a deadline earlier ends in tcp_output() (or tcp_send_synack,
+ * tcp_set_idle_timeout), which folds the TCB in with tcp_due(). */
+extern uint64_t tcp_due_hint;
+extern uint8_t tcp_any_blocked;              /* some TCB waits for TX room */
+void tcp_due(const struct tcp_conn *c);
 void tcp_rexmt_arm(struct tcp_conn *c);      /* (re)start the RTO from now */
 void tcp_rtt_sample(struct tcp_conn *c, uint32_t rtt_ms);
 void tcp_persist_arm(struct tcp_conn *c);
@@ -222,5 +229,6 @@ unsigned tcp_test_state(const struct tcp_conn *c);
 uint32_t tcp_test_rto(const struct tcp_conn *c);
 uint32_t tcp_test_cwnd(const struct tcp_conn *c);
 uint32_t tcp_test_snd_wnd(const struct tcp_conn *c);
+uint64_t tcp_test_next_deadline(void);  /* exact; tcp_next_deadline may be early */
 
 #endif

@@ -98,8 +98,10 @@ static int send_seg(uint32_t lip, uint16_t lport, uint32_t rip, uint16_t rport,
 	if (r == NET_AGAIN) {
 		pbuf_free(p);        /* rebuilt from the queue on retry */
 		STAT_INC(tcp, out_again);
-		if (c)
+		if (c) {
 			c->blocked = 1;
+			tcp_any_blocked = 1;
+		}
 		return -1;
 	}
 	STAT_INC(tcp, seg_out);
@@ -153,6 +155,7 @@ void tcp_send_synack(struct tcp_conn *c)
 	c->snd_max = c->iss + 1;
 	if (c->t_rexmt == TCP_NO_TIMER)
 		tcp_rexmt_arm(c);
+	tcp_due(c);
 }
 
 void tcp_send_ack(struct tcp_conn *c)
@@ -253,7 +256,18 @@ void tcp_send_probe(struct tcp_conn *c)
 		c->snd_max = c->snd_una + 1;
 }
 
+static void output_segments(struct tcp_conn *c);
+
+/* Send what is due, then fold the TCB's (possibly earlier) deadlines into
+ * the stack-wide hint: every path that arms a timer ends here. */
 void tcp_output(struct tcp_conn *c)
+{
+	output_segments(c);
+	if (!c->dead)
+		tcp_due(c);
+}
+
+static void output_segments(struct tcp_conn *c)
 {
 	if (c->dead || c->state < TCPS_SYN_RECEIVED || c->state == TCPS_TIME_WAIT) {
 		if (!c->dead && c->state == TCPS_TIME_WAIT && c->ack_now)

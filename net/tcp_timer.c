@@ -31,6 +31,16 @@
 
 static inline uint64_t min64(uint64_t a, uint64_t b) { return a < b ? a : b; }
 
+uint64_t tcp_due_hint = TCP_NO_TIMER;
+uint8_t tcp_any_blocked;
+
+void tcp_due(const struct tcp_conn *c)
+{
+	uint64_t d = tcp_conn_deadline(c);
+	if (d < tcp_due_hint)
+		tcp_due_hint = d;
+}
+
 /* (Re)start the retransmission timer.  In the open state, with an RTT
  * estimate and no probe sent yet for this flight, it first fires as a tail
  * loss probe after about two RTTs (RFC 8985 7.2): a lost last segment then
@@ -247,10 +257,15 @@ static void idle_fire(struct tcp_conn *c)
 
 void tcp_timer(uint64_t now)
 {
+	if (now < tcp_due_hint)
+		return;                          /* nothing can be due yet */
 	tcp_enter(now);
+	tcp_due_hint = TCP_NO_TIMER;             /* rebuilt by this walk */
 	for (struct tcp_conn *c = tcp_active; c; c = c->anext) {
-		if (tcp_conn_deadline(c) > now)
+		if (tcp_conn_deadline(c) > now) {
+			tcp_due(c);
 			continue;
+		}
 		if (c->t_2msl <= now) {
 			tcp_release(c);
 			continue;
@@ -268,12 +283,16 @@ void tcp_timer(uint64_t now)
 		if (!c->dead && idle_applies(c) && c->last_data + c->idle_ms <= now)
 			idle_fire(c);
 		tcp_deliver(c);
+		tcp_due(c);
 	}
 	tcp_leave();
 }
 
 void tcp_output_pending(uint64_t now)
 {
+	if (!tcp_any_blocked)
+		return;
+	tcp_any_blocked = 0;                     /* set again by whoever stays blocked */
 	tcp_enter(now);
 	for (struct tcp_conn *c = tcp_active; c; c = c->anext) {
 		if (c->dead || !c->blocked)
@@ -288,6 +307,12 @@ void tcp_output_pending(uint64_t now)
 uint64_t tcp_next_deadline(uint64_t now)
 {
 	(void)now;
+	return tcp_due_hint;     /* may be early (a timer since stopped): never late */
+}
+
+/* Exact next deadline (a walk), for tests that check timer values. */
+uint64_t tcp_test_next_deadline(void)
+{
 	uint64_t d = TCP_NO_TIMER;
 	for (const struct tcp_conn *c = tcp_active; c; c = c->anext)
 		d = min64(d, tcp_conn_deadline(c));

@@ -127,7 +127,7 @@ static void test_we_close_first_wrap(void)
 	tp_send(&P, TCP_ACK | TCP_FIN, pseq, expect, 65535, NULL, 0, NULL, 0, 400);
 	EXPECT_SEG(&s);
 	CHECK_EQ(s.ack, pseq + 1);
-	CHECK(net_next_deadline(400) <= 400 + 2 * TCP_MSL_MS);
+	CHECK(tcp_test_next_deadline() <= 400 + 2 * TCP_MSL_MS);
 	tt_poll(400 + 2 * TCP_MSL_MS - 1);
 	CHECK_EQ(tcp_conn_count(), 1);
 	tt_poll(400 + 2 * TCP_MSL_MS);

@@ -40,6 +40,7 @@ static struct lframe *wire_q;
 static unsigned nlink;
 static unsigned loss_pct, dup_pct, reorder_pct;
 static unsigned long dropped, duplicated;
+static unsigned long late_hint;   /* times tcp_next_deadline was later than a timer */
 
 static void link_put(int to_stack, const uint8_t *f, size_t len, uint64_t now)
 {
@@ -298,7 +299,11 @@ static uint64_t run(uint64_t t, uint64_t limit, int (*done)(void), int slow_read
 		}
 		fakeif_learn_arp(&F, PEER_IP, PEER_MAC, t);
 		net_poll(t);
+		/* the cached deadline may be early, never late */
+		if (tcp_next_deadline(t) > tcp_test_next_deadline())
+			late_hint++;
 	}
+	CHECK_EQ(late_hint, 0);
 	return t;
 }
 

@@ -52,7 +52,7 @@ static void test_rto_recovers_lost_segment(void)
 	/* RTT sample 50 ms: RTO = max(200, 50 + 4*25) = 200; but first a tail
 	 * loss probe after 2 * SRTT = 100 ms: the last segment again */
 	CHECK_EQ(tcp_test_rto(A.c), 200);
-	CHECK_EQ(net_next_deadline(50), 150);
+	CHECK_EQ(tcp_test_next_deadline(), 150);
 	tt_poll(149);
 	EXPECT_NONE();
 	tt_poll(150);
@@ -63,7 +63,7 @@ static void test_rto_recovers_lost_segment(void)
 	CHECK(memcmp(s.data, body + 9 * 1460, 1460) == 0);
 	CHECK_EQ(tstat("tlp_probe"), 1);
 	/* its ACK is lost too: the RTO, 200 ms after the probe */
-	CHECK_EQ(net_next_deadline(150), 350);
+	CHECK_EQ(tcp_test_next_deadline(), 350);
 	tt_poll(349);
 	EXPECT_NONE();
 	tt_poll(350);
@@ -79,7 +79,7 @@ static void test_rto_recovers_lost_segment(void)
 	tp_send(&P, TCP_ACK, pseq, base + 14600, 65535, NULL, 0, NULL, 0, 300);
 	EXPECT_NONE();
 	CHECK_EQ(tcp_sendq_bytes(A.c), 0);
-	CHECK_EQ(net_next_deadline(300) > 10000, 1);  /* only the idle timer is left */
+	CHECK_EQ(tcp_test_next_deadline() > 10000, 1);  /* only the idle timer is left */
 	/* no sample from the retransmission (Karn), but the path delivers
 	 * again, so the backoff ends: RTO from SRTT/RTTVAR (lwIP-style) */
 	CHECK_EQ(tcp_test_rto(A.c), 200);
@@ -174,7 +174,7 @@ static void test_zero_window_10s(void)
 	EXPECT_NONE();
 	CHECK_EQ(tstat("persist_entered"), 1);
 	/* ...until the persist timer overrides it (RFC 9293 3.8.6.2.1) */
-	CHECK_EQ(net_next_deadline(15), 15 + TCP_PERSIST_MIN_MS);
+	CHECK_EQ(tcp_test_next_deadline(), 15 + TCP_PERSIST_MIN_MS);
 	tt_poll(15 + TCP_PERSIST_MIN_MS);
 	CHECK_EQ(take_all(segs, 8, base), 1);
 	CHECK_EQ(segs[0].len, 1080);
@@ -515,7 +515,7 @@ static void test_tail_loss_probe(void)
 	/* one segment out: PTO = 1.5 SRTT + delayed-ACK allowance, at most
 	 * the RTO (200) */
 	uint64_t pto = 20 + (30 + TCP_DELACK_MS < 200 ? 30 + TCP_DELACK_MS : 200);
-	CHECK_EQ(net_next_deadline(20), pto);
+	CHECK_EQ(tcp_test_next_deadline(), pto);
 	tt_poll(pto);
 	struct tp_seg s;
 	EXPECT_SEG(&s);

@@ -340,7 +340,7 @@ static void test_idle_timeout(void)
 	uint32_t pseq;
 	uint32_t iss = reach(TCPS_ESTABLISHED, &pseq);
 	tcp_set_idle_timeout(A.c, 5000);
-	CHECK_EQ(net_next_deadline(0), 5000);
+	CHECK_EQ(tcp_test_next_deadline(), 5000);
 	tt_poll(4999);
 	EXPECT_NONE();
 	tt_poll(5000);
@@ -415,6 +415,7 @@ static void test_random_segments(void)
 			size_t len = frand() % 3 == 0 ? frand() % 1400 : 0;
 			tp_send(&P, flags, seq, ack, (uint16_t)frand(), opt, optlen, junk, len, (uint64_t)i);
 			fakeif_drop_sent(&F);
+			CHECK(tcp_next_deadline(i) <= tcp_test_next_deadline());   /* never late */
 			if (i % 500 == 0)
 				tt_poll((uint64_t)i);
 		}
