@@ -133,6 +133,8 @@ bench: $(ELF)
 .PHONY: bench
 
 .PHONY: all run test clean host-tests
+# Objects made on the way (test support) are kept, not deleted and rebuilt.
+.SECONDARY:
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
 
 # ---- fuzzers (clang + libFuzzer) -------------------------------------------
