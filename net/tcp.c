@@ -198,10 +198,8 @@ void tcp_release(struct tcp_conn *c)
 {
 	if (c->dead)
 		return;
-	if (c->listener) {           /* still half-open: give the backlog slot back */
-		c->listener->n_half--;
-		c->listener = NULL;
-	}
+	if (c->listener)             /* still half-open: give the backlog slot back */
+		tcp_half_remove(c);
 	unhash(c);
 	tcp_set_state(c, TCPS_CLOSED);
 	c->t_rexmt = c->t_persist = c->t_delack = c->t_2msl = TCP_NO_TIMER;
@@ -248,6 +246,15 @@ static void reap_head(void)
 	nconns--;
 }
 
+/* Free a just-released, ownerless TCB at once rather than at the end of
+ * the entry point, when the caller needs its slot (release put it at the
+ * head of the reap list). */
+void tcp_free_now(struct tcp_conn *c)
+{
+	if (reaplist == c && !c->in_cb)
+		reap_head();
+}
+
 /* The table is full and a SYN waits: a TIME_WAIT TCB has no owner and
  * only guards against old duplicates, so it is the cheapest to give up. */
 int tcp_recycle_timewait(void)
@@ -257,14 +264,40 @@ int tcp_recycle_timewait(void)
 			continue;
 		c->detached = 1;
 		tcp_release(c);
-		/* free it now, not at the end of the entry point: the caller
-		 * needs the slot (release put it at the head of the list) */
-		if (reaplist == c)
-			reap_head();
+		tcp_free_now(c);
 		STAT_INC(tcp, tw_recycled);
 		return 1;
 	}
 	return 0;
+}
+
+void tcp_half_add(struct tcp_conn *c, struct tcp_listener *l)
+{
+	c->listener = l;
+	c->half_next = NULL;
+	c->half_prev = l->half_tail;
+	if (l->half_tail)
+		l->half_tail->half_next = c;
+	else
+		l->half_head = c;
+	l->half_tail = c;
+	l->n_half++;
+}
+
+void tcp_half_remove(struct tcp_conn *c)
+{
+	struct tcp_listener *l = c->listener;
+	if (c->half_prev)
+		c->half_prev->half_next = c->half_next;
+	else
+		l->half_head = c->half_next;
+	if (c->half_next)
+		c->half_next->half_prev = c->half_prev;
+	else
+		l->half_tail = c->half_prev;
+	c->half_next = c->half_prev = NULL;
+	c->listener = NULL;
+	l->n_half--;
 }
 
 /* SYN_RECEIVED -> ESTABLISHED done: hand the connection to the listener's
@@ -372,6 +405,7 @@ int tcp_listen(uint16_t port, tcp_accept_fn on_accept, void *arg)
 	l->on_accept = on_accept;
 	l->arg = arg;
 	l->n_half = 0;
+	l->half_head = l->half_tail = NULL;
 	return 0;
 }
 

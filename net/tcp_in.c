@@ -314,11 +314,17 @@ static void input_listen(uint32_t lip, uint32_t rip, const struct tcp_seg *s,
 		return;
 	}
 	if (l->n_half >= TCP_BACKLOG) {
-		/* dropped, not refused: the client retries its SYN, by when
-		 * the backlog may have room */
+		/* A full backlog is what a SYN flood looks like: make room by
+		 * dropping the oldest half-open connection (the likeliest to
+		 * be a spoofed SYN that will never complete), so a real
+		 * client, whose ACK comes back within a round trip, still gets
+		 * in.  Its own SYN would otherwise wait behind a minute of
+		 * SYN-ACK retries to nowhere. */
+		struct tcp_conn *old = l->half_head;
 		STAT_INC(tcp, drop_backlog_full);
-		STAT_INC(tcp, conn_refused);
-		return;
+		old->detached = 1;
+		tcp_release(old);
+		tcp_free_now(old);
 	}
 	struct tcp_conn *c = tcp_conn_new(lip, s->dport, rip, s->sport);
 	if (!c && tcp_recycle_timewait())
@@ -328,8 +334,7 @@ static void input_listen(uint32_t lip, uint32_t rip, const struct tcp_seg *s,
 		STAT_INC(tcp, conn_refused);
 		return;
 	}
-	c->listener = l;
-	l->n_half++;
+	tcp_half_add(c, l);
 	c->irs = s->seq;
 	c->rcv_nxt = s->seq + 1;
 	c->rcv_adv = c->rcv_nxt;
@@ -451,8 +456,7 @@ static void input_conn(struct tcp_conn *c, struct tcp_seg *s)
 			return;
 		}
 		accept_by = c->listener;
-		c->listener->n_half--;
-		c->listener = NULL;
+		tcp_half_remove(c);
 		tcp_set_state(c, TCPS_ESTABLISHED);
 		STAT_INC(tcp, conn_opened);
 		c->snd_wnd = s->wnd << c->snd_wscale;

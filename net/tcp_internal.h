@@ -71,6 +71,7 @@ struct tcp_listener {
 	tcp_accept_fn on_accept;
 	void *arg;
 	unsigned n_half;             /* TCBs in SYN_RECEIVED; <= TCP_BACKLOG */
+	struct tcp_conn *half_head, *half_tail; /* those TCBs, oldest first */
 };
 
 struct tcp_conn {
@@ -96,6 +97,7 @@ struct tcp_conn {
 	uint32_t lip, rip;           /* host order */
 	uint16_t lport, rport;
 	struct tcp_listener *listener; /* while SYN_RECEIVED: whose backlog we count in */
+	struct tcp_conn *half_next, *half_prev; /* that backlog's queue, oldest first */
 
 	/* send sequence space: snd_una <= snd_nxt <= snd_max */
 	uint32_t iss;                /* our initial sequence number */
@@ -185,7 +187,10 @@ void tcp_release(struct tcp_conn *c);    /* over: event to owner, then free */
 void tcp_deliver(struct tcp_conn *c);    /* run pending events through the handler */
 void tcp_reap(void);                     /* free released TCBs (top level only) */
 int tcp_recycle_timewait(void);          /* free one TIME_WAIT TCB; 0 if none */
+void tcp_free_now(struct tcp_conn *c);   /* reap a released, ownerless TCB now */
 void tcp_accept(struct tcp_conn *c, struct tcp_listener *l);
+void tcp_half_add(struct tcp_conn *c, struct tcp_listener *l); /* joins l's backlog */
+void tcp_half_remove(struct tcp_conn *c);                    /* leaves it */
 uint32_t tcp_new_iss(uint32_t lip, uint16_t lport, uint32_t rip, uint16_t rport);
 void tcp_sq_ack(struct tcp_conn *c, uint32_t n); /* drop n acked bytes from the queue */
 void tcp_rcv_update_window(struct tcp_conn *c);
