@@ -83,9 +83,22 @@ void tcp_test_force_iss(uint32_t iss)
 	iss_forced = 1;
 }
 
+/* Bucket of a 4-tuple: every segment pays for this, so a cheap keyed mix
+ * (multiply-xorshift) rather than SipHash; the random key keeps an outsider
+ * from aiming many tuples at one chain, and a chain is bounded by the table
+ * anyway. */
 static unsigned bucket(uint32_t lip, uint16_t lport, uint32_t rip, uint16_t rport)
 {
-	return (unsigned)tuple_hash(hash_key, lip, lport, rip, rport) & (TCP_HASH_SIZE - 1);
+	uint32_t h = (rip ^ (uint32_t)hash_key[0]) * 0x9e3779b1u;
+	h ^= ((uint32_t)lport << 16 | rport) ^ (uint32_t)(hash_key[0] >> 32);
+	h ^= lip ^ (uint32_t)hash_key[1];
+	/* murmur3's finalizer: every input bit reaches the low bits */
+	h ^= h >> 16;
+	h *= 0x85ebca6bu;
+	h ^= h >> 13;
+	h *= 0xc2b2ae35u;
+	h ^= h >> 16;
+	return h & (TCP_HASH_SIZE - 1);
 }
 
 /* ---- the table ---- */
