@@ -59,7 +59,7 @@ uint32_t tcp_rcv_window(struct tcp_conn *c)
 }
 
 /* Build one segment and hand it to IP.  0 sent (or lost below us), -1 not
- * sent (no pbuf, or TX ring full: then c->blocked is set). */
+ * sent (no pbuf, or TX ring full: then c->blocked is set for a retry). */
 static int send_seg(uint32_t lip, uint16_t lport, uint32_t rip, uint16_t rport,
 		    uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd,
 		    const uint8_t *opt, unsigned optlen,
@@ -67,7 +67,13 @@ static int send_seg(uint32_t lip, uint16_t lport, uint32_t rip, uint16_t rport,
 {
 	struct pbuf *p = pbuf_alloc(NET_HEADROOM);
 	if (!p) {
+		/* the pool is empty for now: retry from tcp_output_pending,
+		 * as for a full ring */
 		STAT_INC(tcp, out_nomem);
+		if (c) {
+			c->blocked = 1;
+			tcp_any_blocked = 1;
+		}
 		return -1;
 	}
 	unsigned hlen = TCP_HLEN_MIN + optlen;

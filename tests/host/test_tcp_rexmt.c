@@ -594,6 +594,33 @@ static void test_nagle_and_flush(void)
 	tt_teardown();
 }
 
+
+/* The pbuf pool runs dry: nothing is lost, output resumes on the next
+ * poll once buffers are back. */
+static void test_pool_empty(void)
+{
+	tt_setup();
+	fill_body();
+	uint32_t iss = tt_handshake(1, 65535, 1460, 0);
+	static struct pbuf *held[PBUF_COUNT];
+	unsigned n = 0;
+	while (n < PBUF_COUNT && (held[n] = pbuf_alloc(0)) != NULL)
+		n++;
+	CHECK_EQ(tcp_write_ref(A.c, body, 3000), 0);
+	EXPECT_NONE();
+	CHECK(tstat("out_nomem") >= 1);
+	for (unsigned i = 0; i < n; i++)
+		pbuf_free(held[i]);
+	tt_poll(1);
+	struct rx_model m = { iss + 1, iss + 1, 65535, 2, 0, 0, 0 };
+	rx_drain(&m, 2, 1);
+	rx_drain(&m, 3, 1);
+	CHECK_EQ(m.got, 3000);
+	tcp_abort(A.c);
+	fakeif_drop_sent(&F);
+	tt_teardown();
+}
+
 int main(void)
 {
 	RUN(test_rto_recovers_lost_segment);
@@ -606,6 +633,7 @@ int main(void)
 	RUN(test_peer_vanishes);
 	RUN(test_zero_window_outlives_idle_then_vanishes);
 	RUN(test_tx_ring_full);
+	RUN(test_pool_empty);
 	RUN(test_nagle_and_flush);
 	RUN(test_write_copy_and_chunks);
 	return check_done();
