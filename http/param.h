@@ -7,6 +7,8 @@
 #ifndef HTTP_PARAM_H
 #define HTTP_PARAM_H
 
+#include "net/param.h"              /* TCP_MAX_CONNS, TCP_BACKLOG: the budget below */
+
 /* Request parser limits (RFC 9112 section 2.3 leaves them to us). */
 #ifndef HTTP_METHOD_MAX
 #define HTTP_METHOD_MAX 16          /* longest method token; longer -> 501 */
@@ -30,9 +32,35 @@
                                        request line (RFC 9112 section 2.2) */
 #endif
 
-/* Connections */
+/* Connections.
+ *
+ * HTTP_MAX_CONNS is how many connections the server holds at once.  At the
+ * limit a new connection evicts the least valuable one held (idle or with
+ * a request still trickling in, oldest first; see server.c) and is refused
+ * only when every held connection is busy sending a response.
+ *
+ * The TCP table (TCP_MAX_CONNS TCBs, net/param.h) must never fill: when it
+ * does, SYNs are dropped silently and a real client waits out its SYN
+ * retransmission (1 s, 3 s, ...).  Besides our connections it holds the
+ * half-open ones (at most TCP_BACKLOG for our one listener; a full backlog
+ * drops its oldest) and TCBs nobody holds any more: closed by the idle
+ * timer and finishing their FIN handshake, and TIME_WAIT (recycled by TCP
+ * when the table is full, but only then).  HTTP_TCB_SPARE is the room left
+ * for those.  With the defaults: 768 + 128 + 128 = 1024.
+ *
+ * Memory (kernel/heap.c, measured with -m 64M, about 14 170 free pages
+ * after boot): a TCB's receive buffer (TCP_RCV_BUF = 16 KiB + heap header)
+ * is a 5-page block aligned to 16 KiB, and a struct http_conn (about
+ * 6.7 KiB) a 2-page one, so an established HTTP connection costs about
+ * 7 pages in use and up to 12 with alignment holes: 768 connections plus
+ * 256 more TCBs need at most about 11 300 pages.  Under less memory an
+ * allocation fails: TCP drops the SYN (tcp.drop_nomem) and on accept we
+ * evict an idle connection and try again (http.conn_nomem otherwise). */
 #ifndef HTTP_MAX_CONNS
-#define HTTP_MAX_CONNS 256          /* more are refused with RST; <= TCP_MAX_CONNS */
+#define HTTP_MAX_CONNS 768          /* connections held; see the budget above */
+#endif
+#ifndef HTTP_TCB_SPARE
+#define HTTP_TCB_SPARE 128          /* TCBs left for closing and TIME_WAIT ones */
 #endif
 #ifndef HTTP_IDLE_MS
 #define HTTP_IDLE_MS 15000          /* keep-alive idle timeout */
@@ -75,5 +103,8 @@ _Static_assert(HTTP_PIPELINE_MAX >= 1, "need at least one response in flight");
 _Static_assert(HTTP_INBUF >= 256, "read buffer");
 _Static_assert(HTTP_REQUEST_MS >= HTTP_IDLE_MS, "a slow request must not be cut before an idle one");
 _Static_assert(HTTP_HEAD_MAX >= 512, "head buffer must fit every header we send");
+_Static_assert(HTTP_MAX_CONNS >= 1, "need at least one connection");
+_Static_assert(HTTP_MAX_CONNS + TCP_BACKLOG + HTTP_TCB_SPARE <= TCP_MAX_CONNS,
+	       "HTTP connections + half-open backlog + closing TCBs must fit the TCP table");
 
 #endif

@@ -8,6 +8,15 @@
  * pipeline has room, reading more from TCP only when the parser has
  * consumed everything read so far.  When it cannot go on it returns, and
  * the next TCP_EV_READ or TCP_EV_WRITE calls it again.
+ *
+ * After each event the connection is filed: one that owes the client
+ * nothing (no response being queued or unacknowledged) is on the eviction
+ * list, which on_accept takes from when HTTP_MAX_CONNS are held.  A
+ * slowloris flood (thousands of connections that send nothing, or a
+ * header line every few seconds) then costs the server its oldest idle
+ * connections instead of every new client; a keep-alive connection
+ * between requests is evicted on the same terms, as nginx and Apache's
+ * event MPM do.  Only responses in flight are never cut for a newcomer.
  */
 #include "server.h"
 #include "parse.h"
@@ -36,6 +45,9 @@ struct http_conn {
 	uint8_t closing;          /* tcp_close() called: no more requests */
 	uint8_t eof;              /* the peer has finished sending */
 	uint8_t req_started;      /* bytes of the current request were parsed */
+	uint8_t on_lru;           /* on the eviction list (owes the client nothing) */
+	uint8_t deadline_armed;   /* TCP idle timeout cut to the request deadline */
+	struct http_conn *lru_prev, *lru_next;
 	uint32_t nreq;            /* requests answered on this connection */
 	uint64_t req_start;       /* when the current request's first byte came */
 	uint64_t body_queued;     /* of resp's body */
@@ -52,6 +64,74 @@ struct http_conn {
 
 static const struct content_table *site;
 static int access_log = 1;
+
+/* The eviction list: connections with no response queued or unacknowledged,
+ * least valuable at the head (see file comment).  Doubly linked so filing
+ * and eviction are O(1); nothing ever walks it. */
+static struct http_conn *lru_head, *lru_tail;
+
+static void lru_remove(struct http_conn *hc)
+{
+	if (!hc->on_lru)
+		return;
+	if (hc->lru_prev)
+		hc->lru_prev->lru_next = hc->lru_next;
+	else
+		lru_head = hc->lru_next;
+	if (hc->lru_next)
+		hc->lru_next->lru_prev = hc->lru_prev;
+	else
+		lru_tail = hc->lru_prev;
+	hc->lru_prev = hc->lru_next = NULL;
+	hc->on_lru = 0;
+	http_stats.conn_idle_now--;
+}
+
+static void lru_push_head(struct http_conn *hc)
+{
+	hc->lru_prev = NULL;
+	hc->lru_next = lru_head;
+	if (lru_head)
+		lru_head->lru_prev = hc;
+	else
+		lru_tail = hc;
+	lru_head = hc;
+	hc->on_lru = 1;
+	http_stats.conn_idle_now++;
+}
+
+static void lru_push_tail(struct http_conn *hc)
+{
+	hc->lru_next = NULL;
+	hc->lru_prev = lru_tail;
+	if (lru_tail)
+		lru_tail->lru_next = hc;
+	else
+		lru_head = hc;
+	lru_tail = hc;
+	hc->on_lru = 1;
+	http_stats.conn_idle_now++;
+}
+
+/* File hc after an event.  It is evictable while it owes the client
+ * nothing: no response being queued (sending) and none unacknowledged
+ * (log_n).  Joining, it goes to the tail, so the list is ordered by when
+ * each became idle, and request bytes trickling in do not move it: a
+ * slowloris client cannot stay young by sending.  A closing connection
+ * whose last response is acknowledged goes to the head: an RST costs its
+ * client nothing but the FIN handshake. */
+static void lru_file(struct http_conn *hc)
+{
+	int idle = !hc->sending && hc->log_n == 0;
+	if (idle && !hc->on_lru) {
+		if (hc->closing)
+			lru_push_head(hc);
+		else
+			lru_push_tail(hc);
+	} else if (!idle && hc->on_lru) {
+		lru_remove(hc);
+	}
+}
 
 void http_set_access_log(int on)
 {
@@ -187,10 +267,32 @@ static int send_more(struct http_conn *hc)
 	return 1;
 }
 
+/* The request deadline, as a timer.  HTTP_REQUEST_MS is otherwise only
+ * checked when a byte arrives, and TCP's idle timer restarts at every
+ * byte, so a client that stops for good just before the deadline would
+ * hold the connection for the deadline plus a whole idle period.  Once
+ * the idle timer would outlast the deadline, cut it to the time left: the
+ * connection is then closed at the deadline whether or not more comes
+ * (tcp.conn_idle; http.closed_mid_request).  Called when request bytes
+ * arrived, which is when TCP's idle clock restarted. */
+static void arm_request_deadline(struct http_conn *hc)
+{
+	uint64_t spent = http_now_ms() - hc->req_start;
+	if (spent + HTTP_IDLE_MS < HTTP_REQUEST_MS)
+		return;                         /* the idle timer fires first anyway */
+	uint64_t left = spent < HTTP_REQUEST_MS ? HTTP_REQUEST_MS - spent : 1;
+	tcp_set_idle_timeout(hc->tc, (uint32_t)left);
+	hc->deadline_armed = 1;
+}
+
 /* A request is answered by rs: count it and start queueing it. */
 static void start_response(struct http_conn *hc)
 {
 	struct http_resp *rs = &hc->resp;
+	if (hc->deadline_armed) {
+		hc->deadline_armed = 0;
+		tcp_set_idle_timeout(hc->tc, HTTP_IDLE_MS);
+	}
 	if (rs->body == HTTP_BODY_STATS) {
 		int trunc = 0;
 		hc->gen = net_malloc(HTTP_STATS_BUF);
@@ -288,6 +390,7 @@ static void pump(struct http_conn *hc)
 				continue;
 			}
 			hc->in_off = hc->in_len = 0;       /* all consumed */
+			arm_request_deadline(hc);
 		}
 		if (hc->eof) {
 			/* The client is done: a half-received request can never
@@ -315,6 +418,7 @@ static void pump(struct http_conn *hc)
 
 static void conn_free(struct http_conn *hc)
 {
+	lru_remove(hc);
 	while (hc->log_n) {
 		log_line(hc, &hc->logq[hc->log_head], " aborted");
 		STAT_INC(http, aborted_responses);
@@ -336,6 +440,10 @@ static void on_event(void *arg, struct tcp_conn *c, unsigned events)
 	if (events & TCP_EV_CLOSED) {
 		/* The handle dies when we return; nothing more can be sent. */
 		log_acked(hc);
+		/* Ended by a timer or a reset while a request was part-received
+		 * (the request deadline's close lands here). */
+		if (hc->req_started && !hc->sending && !hc->closing)
+			STAT_INC(http, closed_mid_request);
 		conn_free(hc);
 		return;
 	}
@@ -346,20 +454,43 @@ static void on_event(void *arg, struct tcp_conn *c, unsigned events)
 		while (tcp_read(c, sink, sizeof(sink)) > 0)
 			;
 		log_acked(hc);
-		return;
+	} else {
+		pump(hc);
 	}
-	pump(hc);
+	lru_file(hc);
+}
+
+/* Make room for a newcomer: RST the connection at the head of the
+ * eviction list and forget it (tcp_abort frees the TCB with no
+ * TIME_WAIT and sends us no TCP_EV_CLOSED).  0 if nothing is evictable. */
+static int evict_one(void)
+{
+	struct http_conn *v = lru_head;
+	if (!v)
+		return 0;
+	if (v->closing)
+		STAT_INC(http, conn_evicted_closing);
+	else if (v->req_started)
+		STAT_INC(http, conn_evicted_partial);
+	else
+		STAT_INC(http, conn_evicted_idle);
+	tcp_abort(v->tc);
+	conn_free(v);
+	return 1;
 }
 
 static void on_accept(void *arg, struct tcp_conn *c)
 {
 	(void)arg;
-	if (http_stats.conn_current >= HTTP_MAX_CONNS) {
+	if (http_stats.conn_current >= HTTP_MAX_CONNS && !evict_one()) {
+		/* every connection held is sending a response: those win */
 		STAT_INC(http, conn_refused);
 		tcp_abort(c);
 		return;
 	}
 	struct http_conn *hc = net_malloc(sizeof(*hc));
+	if (!hc && evict_one())                 /* its memory is ours again */
+		hc = net_malloc(sizeof(*hc));
 	if (!hc) {
 		STAT_INC(http, conn_nomem);
 		STAT_INC(http, conn_refused);
@@ -375,12 +506,14 @@ static void on_accept(void *arg, struct tcp_conn *c)
 	tcp_set_handler(c, on_event, hc);
 	tcp_set_idle_timeout(c, HTTP_IDLE_MS);
 	pump(hc);                               /* the request may already be here */
+	lru_file(hc);
 }
 
 int http_server_start(uint16_t port, const struct content_table *t, uint64_t now)
 {
 	(void)now;
 	site = t;
+	lru_head = lru_tail = NULL;
 	stats_register(&http_stat_group);
 	return tcp_listen(port, on_accept, NULL);
 }

@@ -1,8 +1,9 @@
 /*
  * tests/host/test_http_server.c - the connection layer against a fake
  * tcp.h: keep-alive, pipelining answered in order and bounded, bodies by
- * reference, TCP back-pressure, close rules, EOF, the connection limit,
- * the access log, and no leaks.
+ * reference, TCP back-pressure, close rules, EOF, the connection limit
+ * (eviction of idle connections, oldest first; refusal only when all are
+ * busy), the request deadline as a timer, the access log, and no leaks.
  *
  * The fake TCP "transmits" every queued byte at once into a per-connection
  * output buffer and holds it as unacknowledged until the test acks it.
@@ -127,7 +128,13 @@ size_t tcp_sendq_bytes(const struct tcp_conn *c) { return c->unacked; }
 unsigned tcp_sendq_free_chunks(const struct tcp_conn *c) { return c->chunk_limit - c->nq; }
 void tcp_flush(struct tcp_conn *c) { (void)c; }
 void tcp_close(struct tcp_conn *c) { c->closed = 1; }
-void tcp_abort(struct tcp_conn *c) { c->aborted = 1; }
+/* RST and gone: no event may follow, nothing may touch it (dead). */
+void tcp_abort(struct tcp_conn *c)
+{
+	CHECK(!c->aborted);
+	c->aborted = 1;
+	c->dead = 1;
+}
 void tcp_set_idle_timeout(struct tcp_conn *c, uint32_t ms) { c->idle = ms; }
 void tcp_peer(const struct tcp_conn *c, uint32_t *ip, uint16_t *port)
 {
@@ -541,27 +548,229 @@ static void test_stats_json_served(void)
 	CHECK_EQ(hostsys_outstanding(), before);
 }
 
-static void test_conn_limit(void)
+/* HTTP_MAX_CONNS fakes: cs[i] for i < n are held by the server. */
+static struct tcp_conn *cs[HTTP_MAX_CONNS + 2];
+
+static void fill(int n)
 {
-	static struct tcp_conn *cs[HTTP_MAX_CONNS + 1];
-	uint64_t refused = http_stats.conn_refused;
-	for (int i = 0; i < HTTP_MAX_CONNS; i++) {
+	for (int i = 0; i < n; i++) {
 		cs[i] = conn_new();
 		CHECK_EQ(cs[i]->aborted, 0);
 	}
-	cs[HTTP_MAX_CONNS] = conn_new();
-	CHECK_EQ(cs[HTTP_MAX_CONNS]->aborted, 1);
-	CHECK_EQ(http_stats.conn_refused, refused + 1);
-	conn_free_fake(cs[HTTP_MAX_CONNS]);
-	for (int i = 0; i < HTTP_MAX_CONNS; i++)
-		conn_end(cs[i]);
+	CHECK_EQ(http_stats.conn_current, (uint64_t)n);
+}
+
+/* End every fake in cs[0..n) the server still holds; free them all. */
+static void end_all(int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (!cs[i])
+			continue;
+		if (cs[i]->aborted)
+			conn_free_fake(cs[i]);
+		else
+			conn_end(cs[i]);
+		cs[i] = NULL;
+	}
 	CHECK_EQ(http_stats.conn_current, 0);
-	/* out of memory on accept: refused too */
+	CHECK_EQ(http_stats.conn_idle_now, 0);
+}
+
+static void test_conn_limit_evicts_oldest_idle(void)
+{
+	long before = hostsys_outstanding();
+	uint64_t refused = http_stats.conn_refused, idle = http_stats.conn_evicted_idle;
+	fill(HTTP_MAX_CONNS);
+	CHECK_EQ(http_stats.conn_idle_now, HTTP_MAX_CONNS);
+	/* at the limit: the newcomer is taken, the oldest idle one goes */
+	cs[HTTP_MAX_CONNS] = conn_new();
+	CHECK_EQ(cs[HTTP_MAX_CONNS]->aborted, 0);
+	CHECK_EQ(cs[0]->aborted, 1);
+	CHECK_EQ(cs[1]->aborted, 0);
+	CHECK_EQ(http_stats.conn_evicted_idle, idle + 1);
+	CHECK_EQ(http_stats.conn_refused, refused);
+	CHECK_EQ(http_stats.conn_current, HTTP_MAX_CONNS);
+	/* and the newcomer works */
+	peer_sends(cs[HTTP_MAX_CONNS], "GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+	struct parsed r[2];
+	CHECK_EQ(split_responses(cs[HTTP_MAX_CONNS], r, 2), 1);
+	CHECK_EQ(r[0].status, 200);
+	ack_all(cs[HTTP_MAX_CONNS]);
+	/* the next one takes the next oldest, not the newcomer */
+	cs[HTTP_MAX_CONNS + 1] = conn_new();
+	CHECK_EQ(cs[1]->aborted, 1);
+	CHECK_EQ(cs[2]->aborted, 0);
+	CHECK_EQ(cs[HTTP_MAX_CONNS]->aborted, 0);
+	CHECK_EQ(http_stats.conn_evicted_idle, idle + 2);
+	end_all(HTTP_MAX_CONNS + 2);
+	CHECK_EQ(hostsys_outstanding(), before);
+}
+
+static void test_evict_spares_busy(void)
+{
+	long before = hostsys_outstanding();
+	fill(HTTP_MAX_CONNS);
+	/* the two oldest are mid-response: one still queueing (TCP full),
+	 * one fully queued but unacknowledged */
+	cs[0]->chunk_limit = 1;
+	peer_sends(cs[0], "GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n");
+	peer_sends(cs[1], "GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+	CHECK(cs[0]->out_len > 0 && cs[1]->out_len > 0);
+	CHECK_EQ(http_stats.conn_idle_now, HTTP_MAX_CONNS - 2);
+	cs[HTTP_MAX_CONNS] = conn_new();
+	CHECK_EQ(cs[HTTP_MAX_CONNS]->aborted, 0);
+	CHECK_EQ(cs[0]->aborted, 0);
+	CHECK_EQ(cs[1]->aborted, 0);
+	CHECK_EQ(cs[2]->aborted, 1);               /* the oldest idle one */
+	/* cs[1]'s response is acknowledged: it is an idle keep-alive now,
+	 * and the youngest idle one, so cs[3] goes before it */
+	ack_all(cs[1]);
+	cs[HTTP_MAX_CONNS + 1] = conn_new();
+	CHECK_EQ(cs[3]->aborted, 1);
+	CHECK_EQ(cs[1]->aborted, 0);
+	cs[0]->chunk_limit = TCP_SND_CHUNKS;
+	ack_all(cs[0]);
+	ack_all(cs[0]);
+	struct parsed r[2];
+	CHECK_EQ(split_responses(cs[0], r, 2), 1);  /* delivered whole */
+	CHECK_EQ(r[0].status, 200);
+	end_all(HTTP_MAX_CONNS + 2);
+	CHECK_EQ(hostsys_outstanding(), before);
+}
+
+static void test_refused_only_when_all_busy(void)
+{
+	long before = hostsys_outstanding();
+	uint64_t refused = http_stats.conn_refused, idle = http_stats.conn_evicted_idle;
+	fill(HTTP_MAX_CONNS);
+	for (int i = 0; i < HTTP_MAX_CONNS; i++)
+		peer_sends(cs[i], "GET /a.txt HTTP/1.1\r\nHost: x\r\n\r\n");
+	CHECK_EQ(http_stats.conn_idle_now, 0);
+	struct tcp_conn *c = conn_new();
+	CHECK_EQ(c->aborted, 1);
+	CHECK_EQ(http_stats.conn_refused, refused + 1);
+	CHECK_EQ(http_stats.conn_evicted_idle, idle);
+	conn_free_fake(c);
+	for (int i = 0; i < HTTP_MAX_CONNS; i++)
+		CHECK_EQ(cs[i]->aborted, 0);
+	/* one response is acknowledged: that keep-alive connection is idle
+	 * and is the one that makes room */
+	ack_all(cs[5]);
+	cs[HTTP_MAX_CONNS] = conn_new();
+	CHECK_EQ(cs[HTTP_MAX_CONNS]->aborted, 0);
+	CHECK_EQ(cs[5]->aborted, 1);
+	CHECK_EQ(http_stats.conn_evicted_idle, idle + 1);
+	CHECK_EQ(http_stats.conn_refused, refused + 1);
+	for (int i = 0; i < HTTP_MAX_CONNS; i++)
+		if (!cs[i]->aborted)
+			ack_all(cs[i]);
+	end_all(HTTP_MAX_CONNS + 1);
+	CHECK_EQ(hostsys_outstanding(), before);
+}
+
+static void test_evict_order_partial_and_closing(void)
+{
+	long before = hostsys_outstanding();
+	uint64_t partial = http_stats.conn_evicted_partial;
+	uint64_t closing = http_stats.conn_evicted_closing;
+	uint64_t idle = http_stats.conn_evicted_idle;
+	now_ms_ = 1000;
+	fill(HTTP_MAX_CONNS);
+	/* cs[0]: a slowloris that keeps trickling header lines; sending
+	 * does not make it younger */
+	peer_sends(cs[0], "GET / HTTP/1.1\r\n");
+	for (int i = 0; i < 3; i++) {
+		now_ms_ += 4000;
+		peer_sends(cs[0], "X-a: b\r\n");
+	}
+	/* cs[9]: answered with Connection: close and acknowledged, waiting
+	 * for the FIN handshake: the cheapest of all to reset */
+	peer_sends(cs[9], "GET /a.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+	CHECK_EQ(cs[9]->closed, 1);
+	ack_all(cs[9]);
+	cs[HTTP_MAX_CONNS] = conn_new();
+	CHECK_EQ(cs[9]->aborted, 1);
+	CHECK_EQ(cs[0]->aborted, 0);
+	CHECK_EQ(http_stats.conn_evicted_closing, closing + 1);
+	cs[HTTP_MAX_CONNS + 1] = conn_new();
+	CHECK_EQ(cs[0]->aborted, 1);               /* then the oldest: the slow one */
+	CHECK_EQ(cs[1]->aborted, 0);
+	CHECK_EQ(http_stats.conn_evicted_partial, partial + 1);
+	CHECK_EQ(http_stats.conn_evicted_idle, idle);
+	CHECK_EQ(cs[0]->out_len, 0);                /* it never got an answer */
+	end_all(HTTP_MAX_CONNS + 2);
+	CHECK_EQ(hostsys_outstanding(), before);
+	now_ms_ = 0;
+}
+
+static void test_conn_limit_nomem(void)
+{
+	long before = hostsys_outstanding();
+	uint64_t nomem = http_stats.conn_nomem, idle = http_stats.conn_evicted_idle;
+	/* no memory and nothing to evict: refused */
 	hostsys_fail_malloc_after(0);
 	struct tcp_conn *c = conn_new();
 	hostsys_fail_malloc_after(-1);
 	CHECK_EQ(c->aborted, 1);
+	CHECK_EQ(http_stats.conn_nomem, nomem + 1);
 	conn_free_fake(c);
+	/* no memory below the limit: an idle connection is given up for the
+	 * newcomer (its memory would be the newcomer's); the fake heap stays
+	 * empty, so here the newcomer is still refused */
+	fill(3);
+	hostsys_fail_malloc_after(0);
+	c = conn_new();
+	hostsys_fail_malloc_after(-1);
+	CHECK_EQ(c->aborted, 1);
+	CHECK_EQ(cs[0]->aborted, 1);
+	CHECK_EQ(cs[1]->aborted, 0);
+	CHECK_EQ(http_stats.conn_evicted_idle, idle + 1);
+	CHECK_EQ(http_stats.conn_nomem, nomem + 2);
+	conn_free_fake(c);
+	end_all(3);
+	CHECK_EQ(hostsys_outstanding(), before);
+}
+
+/* A request trickling in is bounded by HTTP_REQUEST_MS as a timer, not
+ * only when a byte comes: once TCP's idle timer would outlast the
+ * deadline it is cut to the time left, and restored when the request
+ * completes. */
+static void test_request_deadline_timer(void)
+{
+	uint64_t t0 = now_ms_ = 100000;
+	uint64_t mid = http_stats.closed_mid_request;
+	struct tcp_conn *c = conn_new();
+	peer_sends(c, "GET /a.txt HTTP/1.1\r\n");
+	CHECK_EQ(c->idle, HTTP_IDLE_MS);            /* idle timer ends first */
+	now_ms_ = t0 + HTTP_REQUEST_MS - HTTP_IDLE_MS + 1000;
+	peer_sends(c, "X-a: b\r\n");
+	CHECK_EQ(c->idle, HTTP_IDLE_MS - 1000);     /* deadline - now */
+	now_ms_ = t0 + HTTP_REQUEST_MS - 10;
+	peer_sends(c, "X-a: b\r\n");
+	CHECK_EQ(c->idle, 10);
+	/* TCP's idle timer fires at the deadline: closed, counted, freed */
+	now_ms_ = t0 + HTTP_REQUEST_MS;
+	conn_end(c);
+	CHECK_EQ(http_stats.closed_mid_request, mid + 1);
+	CHECK_EQ(http_stats.conn_current, 0);
+
+	/* a slow request that does complete in time: answered, and the next
+	 * request on the connection gets the whole idle period again */
+	now_ms_ = t0;
+	c = conn_new();
+	peer_sends(c, "GET /a.txt HTTP/1.1\r\n");
+	now_ms_ = t0 + HTTP_REQUEST_MS - 100;
+	peer_sends(c, "Host: x\r\n");
+	CHECK_EQ(c->idle, 100);
+	peer_sends(c, "\r\n");
+	CHECK_EQ(c->idle, HTTP_IDLE_MS);
+	struct parsed r[2];
+	CHECK_EQ(split_responses(c, r, 2), 1);
+	CHECK_EQ(r[0].status, 200);
+	ack_all(c);
+	conn_end(c);
+	CHECK_EQ(http_stats.closed_mid_request, mid + 1);
+	now_ms_ = 0;
 }
 
 static void test_access_log(void)
@@ -614,7 +823,12 @@ int main(void)
 	RUN(test_eof);
 	RUN(test_slow_request_gets_408);
 	RUN(test_stats_json_served);
-	RUN(test_conn_limit);
+	RUN(test_conn_limit_evicts_oldest_idle);
+	RUN(test_evict_spares_busy);
+	RUN(test_refused_only_when_all_busy);
+	RUN(test_evict_order_partial_and_closing);
+	RUN(test_conn_limit_nomem);
+	RUN(test_request_deadline_timer);
 	RUN(test_access_log);
 	RUN(test_access_log_line);
 	return check_done();
