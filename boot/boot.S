@@ -40,11 +40,19 @@ pvh_start:
 	cmpl $PVH_MAGIC, (%ebx)
 	jne bad_magic
 
-	/* Clear .bss (our page tables and stack live there). */
+	/* Clear .bss (our page tables and stack live there): 4 bytes a
+	 * step (the widest in 32-bit mode), then the odd tail.  Under TCG a
+	 * rep step costs about the same whatever its width: rep stosb over
+	 * the 3 MiB .bss took 4 ms of the boot. */
 	mov $__bss_start, %edi
-	mov $__bss_end, %ecx
-	sub %edi, %ecx
+	mov $__bss_end, %edx
+	sub %edi, %edx
 	xor %eax, %eax
+	mov %edx, %ecx
+	shr $2, %ecx
+	rep stosl
+	mov %edx, %ecx
+	and $3, %ecx
 	rep stosb
 
 	mov $boot_stack_top, %esp
