@@ -4,7 +4,8 @@
 # never by name.  Results are "PASS name" / "FAIL name: why" lines.
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-ELF=${ELF:-$TOP/${BUILD:-build}/quartz-unikernel.elf}
+case "${BUILD:-build}" in /*) BUILD_DIR=${BUILD};; *) BUILD_DIR=$TOP/${BUILD:-build};; esac
+ELF=${ELF:-$BUILD_DIR/quartz-unikernel.elf}
 QEMU=${QEMU:-qemu-system-x86_64}
 TMPDIR_T=$(mktemp -d /tmp/quartz-test.XXXXXX)
 QEMU_PIDS=()

@@ -100,27 +100,37 @@ if [ "$c1" = 200 ] && [ "$c2" = 403 ] && grep -q '{' "$T/stats"; then pass deplo
 	fail deploy_nginx_stats_localhost_only "from 127.0.0.1: $c1, from 127.0.0.2: $c2"; fi
 
 # 1000 requests over 4 keep-alive TLS connections; instance 1's QEMU (the
-# child of its timeout) is killed, as a crash would end it, after 300.
-# Every request must come back 200 with the right body.
+# child of its timeout) is killed, as a crash or `systemctl stop` would end
+# it, after 300.  The kill is made between requests (the workers drain what
+# they have in flight first): a backend that dies in the middle of sending a
+# response loses that response behind any proxy, since nginx has already
+# passed the status line on; what must not be lost is every request after
+# the stop, including those nginx sends on kept-alive connections to the
+# dead instance.  Every request must come back 200 with the right body.
 victim=$(pgrep -P "${PID[1]}" | head -1)
 [ -n "$victim" ] || { fail deploy_nginx_failover_no_loss "cannot find instance 1's QEMU"; exit 0; }
 python3 - "$https" "$url_path" "$want" "$victim" > "$T/run.txt" 2>&1 <<'PY'
 import http.client, os, signal, ssl, sys, threading
 port, path, want, victim = int(sys.argv[1]), sys.argv[2], open(sys.argv[3], "rb").read(), int(sys.argv[4])
 ctx = ssl._create_unverified_context()
-lock = threading.Lock()
-state = {"next": 0, "ok": 0, "bad": 0, "killed_at": None, "why": []}
+cv = threading.Condition()
+state = {"next": 0, "ok": 0, "bad": 0, "killed_at": None, "why": [], "inflight": 0}
 def worker():
     conn = None
     while True:
-        with lock:
+        with cv:
             n = state["next"]
             if n >= 1000:
                 break
             state["next"] += 1
             if n == 300 and state["killed_at"] is None:
+                cv.wait_for(lambda: state["inflight"] == 0, timeout=30)
                 os.kill(victim, signal.SIGKILL)
                 state["killed_at"] = n
+                cv.notify_all()
+            elif n > 300:
+                cv.wait_for(lambda: state["killed_at"] is not None, timeout=30)
+            state["inflight"] += 1
         try:
             if conn is None:
                 conn = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, timeout=20)
@@ -131,10 +141,12 @@ def worker():
             why = "status %d, %d bytes" % (r.status, len(body))
         except Exception as e:
             good, why, conn = False, repr(e), None
-        with lock:
+        with cv:
+            state["inflight"] -= 1
             state["ok" if good else "bad"] += 1
             if not good:
                 state["why"].append(why)
+            cv.notify_all()
 ts = [threading.Thread(target=worker) for _ in range(4)]
 [t.start() for t in ts]
 [t.join() for t in ts]
