@@ -48,14 +48,16 @@
  * when the table is full, but only then).  HTTP_TCB_SPARE is the room left
  * for those.  With the defaults: 768 + 128 + 128 = 1024.
  *
- * Memory (kernel/heap.c, measured with -m 64M, about 14 170 free pages
- * after boot): a TCB's receive buffer (TCP_RCV_BUF = 16 KiB + heap header)
- * is a 5-page block aligned to 16 KiB, and a struct http_conn (about
- * 6.7 KiB) a 2-page one, so an established HTTP connection costs about
- * 7 pages in use and up to 12 with alignment holes: 768 connections plus
- * 256 more TCBs need at most about 11 300 pages.  Under less memory an
- * allocation fails: TCP drops the SYN (tcp.drop_nomem) and on accept we
- * evict an idle connection and try again (http.conn_nomem otherwise). */
+ * Memory (kernel/heap.c; -m 64M leaves 14 181 free 4 KiB pages after
+ * boot): a TCB's receive buffer (TCP_RCV_BUF = 16 KiB + the heap's 256-byte
+ * header) is a 5-page block aligned to 16 KiB, and a struct http_conn
+ * (about 6.7 KiB) a 2-page one, so a held connection uses 7 pages (28 KiB;
+ * measured: 768 held in the slowloris flood took free_pages from 14 181
+ * to 8 804) and at worst 12 counting the alignment holes, which only
+ * single-page allocations can fill.  768 connections plus 256 other TCBs
+ * thus need at most about 11 300 pages.  With less memory an allocation
+ * fails: TCP drops the SYN (tcp.drop_nomem) and on accept we evict an
+ * idle connection and try again (http.conn_nomem if that fails too). */
 #ifndef HTTP_MAX_CONNS
 #define HTTP_MAX_CONNS 768          /* connections held; see the budget above */
 #endif
