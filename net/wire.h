@@ -121,6 +121,23 @@ static inline unsigned tcp_hlen(const struct tcp_hdr *h) { return (h->off_rsvd >
 /* ---- checksums (net/checksum.c) ---- */
 /* Partial one's-complement sum of len bytes, added to `sum` (not folded). */
 uint32_t csum_partial(const void *data, unsigned len, uint32_t sum);
+/*
+ * Copy len bytes from src to dst and return their partial sum added to
+ * `sum`, in one pass: the same value as memcpy() then csum_partial(dst,
+ * len, sum), but each byte is read once.  For a sender that builds the
+ * payload and its checksum together (TCP could use it in place of copying
+ * the send queue and then summing the segment).  Any alignment; the same
+ * chaining rule as csum_partial.
+ */
+uint32_t csum_copy(void *dst, const void *src, unsigned len, uint32_t sum);
+/*
+ * A partial sum of bytes that start at an odd offset of the buffer being
+ * checksummed, turned into what it is worth there (the byte lanes swap,
+ * RFC 1071 2(B)); the result is at most 0xffff, so it can seed the next
+ * call: csum_partial(a, 3, csum_shift(csum_partial(a + 3, n, 0))) is the
+ * partial sum of a[0 .. 3+n).
+ */
+uint32_t csum_shift(uint32_t sum);
 /* Fold and complement: the value to store in a header. */
 uint16_t csum_fold(uint32_t sum);
 /* Internet checksum of a buffer (store as-is, already network order). */
