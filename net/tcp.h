@@ -87,6 +87,9 @@ unsigned tcp_conn_count(void);
 	X(drop_no_ack) X(drop_backlog_full) X(drop_table_full) X(drop_nomem) \
 	X(drop_ooo_full) X(drop_closed) X(drop_bad_flags) \
 	X(out_again) X(out_nomem) \
+	X(sack_conn) X(sack_blocks_rx) X(sack_blocks_bad) X(sack_blocks_old) \
+	X(sack_board_full) X(sack_recovery) X(sack_rexmt) X(sack_skip_bytes) \
+	X(sack_blocks_tx) \
 	X(conn_opened) X(conn_closed) X(conn_refused) X(conn_reset) \
 	X(conn_aborted) X(conn_timedout) X(conn_idle) X(synrcvd_timedout) \
 	X(tw_reused) X(tw_recycled) \

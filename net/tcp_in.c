@@ -48,6 +48,16 @@ int tcp_parse_options(const uint8_t *opt, unsigned n, struct tcp_seg *s)
 		case TCP_OPT_SACK_PERM:
 			if (len != 2)
 				return -1;
+			s->sack_perm = 1;
+			break;
+		case TCP_OPT_SACK:       /* RFC 2018 3: 1 to 4 blocks of two edges */
+			if (len < 10 || len > 34 || (len - 2) % 8)
+				return -1;
+			s->nsack = (uint8_t)((len - 2) / 8);
+			for (unsigned b = 0; b < s->nsack; b++) {
+				s->sack[b][0] = get_be32(opt + i + 2 + 8 * b);
+				s->sack[b][1] = get_be32(opt + i + 6 + 8 * b);
+			}
 			break;
 		case TCP_OPT_TS:
 			if (len != 10)
@@ -156,6 +166,7 @@ static void rcv_data(struct tcp_conn *c, uint32_t seq, const uint8_t *data, uint
 		 * the peer sees the duplicate ACK (RFC 5681 4.2) */
 		STAT_INC(tcp, ooo_in);
 		c->ack_now = 1;
+		c->rcv_sack_last = seq;          /* our first SACK block names it */
 		if (ooo_insert(c, seq, seq + len) < 0)
 			STAT_INC(tcp, drop_ooo_full);
 		else
@@ -217,7 +228,14 @@ static void ack_advance(struct tcp_conn *c, uint32_t ack)
 			uint32_t flight = c->snd_max - c->snd_una;
 			c->cwnd = min32(c->ssthresh, flight + c->snd_mss);
 			c->in_recovery = 0;
+			c->sack_rec = 0;
 			c->dupacks = 0;
+		} else if (c->sack_rec) {
+			/* RFC 6675: no deflation; pipe decides what the output
+			 * sends next, once the scoreboard has this ACK's blocks */
+			if (SEQ_LT(c->sack_rxt, c->snd_una))
+				c->sack_rxt = c->snd_una;
+			tcp_rexmt_arm(c);
 		} else {                                 /* partial ACK (RFC 6582 3.2 5) */
 			STAT_INC(tcp, rexmt_partial);
 			tcp_retransmit_head(c);
@@ -275,7 +293,16 @@ static void dupack(struct tcp_conn *c, uint32_t ack)
 	if (oseg < 4 && (unsent == 0 || c->snd_wnd <= flight))
 		thresh = oseg > 1 ? oseg - 1 : 1;
 	if (c->in_recovery) {
-		c->cwnd += c->snd_mss;                  /* inflate: one more left the network */
+		if (!c->sack_rec)                       /* (SACK counts pipe instead) */
+			c->cwnd += c->snd_mss;          /* inflate: one more left the network */
+	} else if (c->sack_ok && c->snd_nxt == c->snd_max && SEQ_GEQ(ack, c->recover) &&
+		   (c->dupacks >= thresh || tcp_sack_lost(c, c->snd_una))) {
+		/* RFC 6675 5: DupThresh duplicates, or the scoreboard already
+		 * shows snd_una lost (ACKs get lost too).  Not during
+		 * go-back-N after a timeout: NewReno's rules below cover that */
+		if (thresh < 3 && c->dupacks >= thresh)
+			STAT_INC(tcp, rexmt_early);
+		tcp_sack_enter_recovery(c);
 	} else if (c->dupacks >= thresh &&
 		   (SEQ_GEQ(ack, c->recover) ||
 		    (c->cwnd > c->snd_mss && c->last_ack_jump <= 4u * c->snd_mss))) {
@@ -353,6 +380,10 @@ static void input_listen(uint32_t lip, uint32_t rip, const struct tcp_seg *s,
 	if (mss < TCP_MSS_FLOOR)
 		mss = TCP_MSS_FLOOR;
 	c->snd_mss = (uint16_t)mss;
+	if (s->sack_perm) {
+		c->sack_ok = 1;              /* RFC 2018 2: our SYN-ACK says so too */
+		STAT_INC(tcp, sack_conn);
+	}
 	if (s->wscale >= 0) {
 		c->ws_ok = 1;
 		c->snd_wscale = (uint8_t)s->wscale;
@@ -487,11 +518,24 @@ static void input_conn(struct tcp_conn *c, struct tcp_seg *s)
 		ack_advance(c, s->ack);
 		if (c->dead)
 			return;
+		if (c->sack_ok) {
+			tcp_sack_input(c, s);
+			/* a cumulative step that leaves a hole the scoreboard
+			 * calls lost starts recovery without waiting for
+			 * duplicates (RFC 6675 5, IsLost(HighACK + 1)) */
+			if (!c->in_recovery && c->n_sacked && c->snd_nxt == c->snd_max &&
+			    SEQ_GEQ(c->snd_una, c->recover) && tcp_sack_lost(c, c->snd_una))
+				tcp_sack_enter_recovery(c);
+		}
 	} else if (s->ack == c->snd_una && s->len == 0 && !(f & TCP_FIN) &&
 		   wnd == c->snd_wnd && wnd != 0 && !c->persisting &&
 		   c->snd_nxt != c->snd_una) {
 		/* (answers to window probes are not duplicate ACKs) */
+		if (c->sack_ok)
+			tcp_sack_input(c, s);
 		dupack(c, s->ack);
+	} else if (c->sack_ok && s->nsack) {
+		tcp_sack_input(c, s);
 	}
 	/* window update, from the newest segment only (RFC 9293 3.10.7.4) */
 	if (SEQ_LT(c->snd_wl1, s->seq) || (c->snd_wl1 == s->seq && SEQ_LEQ(c->snd_wl2, s->ack))) {

@@ -50,6 +50,12 @@ extern const char *const tcp_state_names[TCPS_NSTATES];
 
 #define TCP_NO_TIMER UINT64_MAX
 #define TCP_OUR_MSS (NET_MTU - 20 - 20)  /* what we announce: no IP/TCP options */
+/* SACKed ranges remembered per connection (RFC 6675 scoreboard); a fifth
+ * and later range only costs precision: it is resent if lost-looking. */
+#define TCP_SACK_MAX 8
+#ifndef TCP_OPT_SACK
+#define TCP_OPT_SACK 5           /* len 2 + 8n, n = 1..4 blocks (RFC 2018) */
+#endif
 #define TCP_MSS_FLOOR 64                 /* a peer MSS below this is raised to it */
 
 /* One queued write.  by reference: data points at immutable bytes owned by
@@ -93,6 +99,8 @@ struct tcp_conn {
 	uint8_t persisting;          /* persist timer owns the send side */
 	uint8_t tlp_armed;           /* t_rexmt is a tail loss probe, not the RTO */
 	uint8_t tlp_done;            /* a probe went since snd_una last moved */
+	uint8_t sack_ok;             /* both SYNs carried SACK_PERM (RFC 2018) */
+	uint8_t sack_rec;            /* in_recovery is RFC 6675's, driven by the scoreboard */
 
 	uint32_t lip, rip;           /* host order */
 	uint16_t lport, rport;
@@ -116,6 +124,14 @@ struct tcp_conn {
 	uint32_t recover;            /* snd_max when fast recovery began */
 	unsigned dupacks;            /* duplicate ACKs in a row */
 	uint32_t last_ack_jump;      /* bytes the last new ACK moved snd_una */
+
+	/* SACK scoreboard (RFC 2018, 6675), only with sack_ok: what the peer
+	 * holds above snd_una, sorted, disjoint, each within (snd_una, snd_max].
+	 * Cleared on RTO (the peer may renege, RFC 2018 section 8). */
+	struct tcp_ooo sacked[TCP_SACK_MAX];
+	unsigned n_sacked;
+	uint32_t sack_rxt;           /* HighRxt + 1: holes below were resent this recovery */
+	uint32_t rcv_sack_last;      /* start of the OOO range we received last (first block) */
 
 	/* retransmission (RFC 6298); times in ms */
 	uint32_t srtt, rttvar;       /* smoothed RTT and its variation */
@@ -169,6 +185,9 @@ struct tcp_seg {
 	uint32_t len;                /* payload bytes */
 	uint16_t mss;                /* 0 = no option */
 	int8_t wscale;               /* -1 = no option */
+	uint8_t sack_perm;           /* SACK_PERM option present */
+	uint8_t nsack;               /* SACK blocks, as sent (unvalidated) */
+	uint32_t sack[4][2];         /* [start, end) each */
 };
 /* SEG.LEN: payload plus SYN and FIN */
 static inline uint32_t tcp_seg_len(const struct tcp_seg *s)
@@ -201,7 +220,18 @@ void tcp_leave(void);
 /* tcp_in.c */
 int tcp_parse_options(const uint8_t *opt, unsigned n, struct tcp_seg *s);
 
+/* tcp_sack.c */
+void tcp_sack_input(struct tcp_conn *c, const struct tcp_seg *s); /* after snd_una moved */
+void tcp_sack_clear(struct tcp_conn *c);
+int tcp_sack_lost(const struct tcp_conn *c, uint32_t seq);       /* RFC 6675 IsLost */
+uint32_t tcp_sack_pipe(const struct tcp_conn *c);                /* RFC 6675 SetPipe */
+void tcp_sack_enter_recovery(struct tcp_conn *c);
+void tcp_sack_rexmt(struct tcp_conn *c);       /* resend lost holes while cwnd allows */
+uint32_t tcp_sack_skip(struct tcp_conn *c, uint32_t *seq, uint32_t limit); /* go-back-N */
+unsigned tcp_sack_opt(struct tcp_conn *c, uint8_t *opt, unsigned room); /* our blocks */
+
 /* tcp_out.c */
+int tcp_send_data(struct tcp_conn *c, uint32_t seq, uint32_t len); /* resend [seq, seq+len) */
 void tcp_output(struct tcp_conn *c);
 void tcp_send_synack(struct tcp_conn *c);
 void tcp_send_ack(struct tcp_conn *c);

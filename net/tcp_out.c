@@ -121,19 +121,26 @@ static int send_seg(uint32_t lip, uint16_t lport, uint32_t rip, uint16_t rport,
  * current window, so it also settles any pending acknowledgement. */
 static int emit(struct tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t off, uint32_t len)
 {
-	uint8_t opt[8];
+	uint8_t opt[40];             /* the most a TCP header holds */
 	unsigned optlen = 0;
 	uint32_t wnd = tcp_rcv_window(c);
 	if (flags & TCP_SYN) {
+		/* MSS, [NOP NOP SACK_PERM], [NOP WSCALE]: 12 bytes at most,
+		 * each option 4-aligned as the usual stacks lay them out */
 		put_be16(opt, (uint16_t)(TCP_OPT_MSS << 8 | 4));
 		put_be16(opt + 2, TCP_OUR_MSS);
 		optlen = 4;
+		if (c->sack_ok) {    /* RFC 2018 2: only if the peer's SYN offered it */
+			opt[optlen++] = TCP_OPT_NOP;
+			opt[optlen++] = TCP_OPT_NOP;
+			opt[optlen++] = TCP_OPT_SACK_PERM;
+			opt[optlen++] = 2;
+		}
 		if (c->ws_ok) {      /* RFC 7323: only if the peer's SYN carried it */
-			opt[4] = TCP_OPT_NOP;
-			opt[5] = TCP_OPT_WSCALE;
-			opt[6] = 3;
-			opt[7] = c->rcv_wscale;
-			optlen = 8;
+			opt[optlen++] = TCP_OPT_NOP;
+			opt[optlen++] = TCP_OPT_WSCALE;
+			opt[optlen++] = 3;
+			opt[optlen++] = c->rcv_wscale;
 		}
 		if (wnd > 65535)     /* the window in a SYN is never scaled */
 			wnd = 65535;
@@ -141,6 +148,12 @@ static int emit(struct tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t off, u
 		wnd >>= c->rcv_wscale;
 		if (wnd > 65535)
 			wnd = 65535;
+		/* SACK blocks while we hold data out of order; with payload
+		 * they must still fit in the MTU, so fewer blocks go then */
+		if ((flags & TCP_ACK) && len < TCP_OUR_MSS) {
+			uint32_t room = TCP_OUR_MSS - len;
+			optlen = tcp_sack_opt(c, opt, room < sizeof(opt) ? room : sizeof(opt));
+		}
 	}
 	if (send_seg(c->lip, c->lport, c->rip, c->rport, seq, c->rcv_nxt, flags,
 		     (uint16_t)wnd, opt, optlen, c, off, len) < 0)
@@ -229,6 +242,21 @@ int tcp_retransmit_head(struct tcp_conn *c)
 	return 0;
 }
 
+/* SACK recovery: resend queued data [seq, seq + len), seq >= snd_una and
+ * below snd_max, without touching snd_nxt.  0 sent, -1 not. */
+int tcp_send_data(struct tcp_conn *c, uint32_t seq, uint32_t len)
+{
+	uint32_t off = seq - c->snd_una;
+	if (off >= c->sq_bytes)
+		return -1;
+	len = min32(len, c->sq_bytes - off);
+	if (emit(c, seq, TCP_ACK, off, len) < 0)
+		return -1;
+	STAT_ADD(tcp, rexmt_bytes, len);
+	c->last_data = tcp_now;
+	return 0;
+}
+
 /* Tail loss probe with nothing new to send: the last segment again. */
 void tcp_retransmit_tail(struct tcp_conn *c)
 {
@@ -287,18 +315,26 @@ static void output_segments(struct tcp_conn *c)
 	}
 	int sent = 0;
 	uint32_t avail = 0;
+	if (c->sack_rec)
+		tcp_sack_rexmt(c);           /* lost holes before new data */
 	for (;;) {
+		uint32_t gap = UINT32_MAX;   /* bytes before the next SACKed range */
+		if (c->n_sacked && SEQ_LT(c->snd_nxt, c->snd_max))
+			gap = tcp_sack_skip(c, &c->snd_nxt, c->snd_una + c->sq_bytes);
 		uint32_t flight = c->snd_nxt - c->snd_una;
 		uint32_t off = flight;
 		avail = c->sq_bytes > off ? c->sq_bytes - off : 0;
+		/* in SACK recovery cwnd limits pipe, not snd_nxt - snd_una */
+		uint32_t inflight = c->sack_rec ? tcp_sack_pipe(c) : flight;
 		/* RFC 3042 limited transmit: a new segment for each of the
 		 * first two duplicate ACKs, so a small window still makes
 		 * the three it takes to trigger fast retransmit */
 		uint32_t lt = !c->in_recovery && c->dupacks && c->dupacks < 3 ?
 			c->dupacks * (uint32_t)c->snd_mss : 0;
-		uint32_t wnd = min32(c->snd_wnd, c->cwnd + lt);
-		uint32_t usable = wnd > flight ? wnd - flight : 0;
-		uint32_t len = min32(min32(avail, usable), c->snd_mss);
+		uint32_t cw = c->cwnd + lt;
+		uint32_t usable = min32(c->snd_wnd > flight ? c->snd_wnd - flight : 0,
+					cw > inflight ? cw - inflight : 0);
+		uint32_t len = min32(min32(min32(avail, usable), c->snd_mss), gap);
 		/* FIN goes with (or after) the last data byte, once */
 		int fin = TCPS_FIN_PENDING(c->state) && off <= c->sq_bytes && off + len == c->sq_bytes;
 		int rexmt = SEQ_LT(c->snd_nxt, c->snd_max);

@@ -185,6 +185,8 @@ static void rexmt_fire(struct tcp_conn *c)
 	c->ssthresh = flight / 2 > 2u * c->snd_mss ? flight / 2 : 2u * c->snd_mss;
 	c->cwnd = c->snd_mss;                    /* RFC 5681 3.1: loss window */
 	c->in_recovery = 0;
+	c->sack_rec = 0;
+	tcp_sack_clear(c);                       /* RFC 2018 8: the peer may renege */
 	c->dupacks = 0;
 	c->recover = c->snd_max;                 /* RFC 6582 3.2 step 1 after a timeout */
 	c->rtt_timing = 0;                       /* Karn */

@@ -101,6 +101,15 @@ int tp_parse(const uint8_t *frame, size_t len, struct tp_seg *s)
 			s->mss = get_be16(t + i + 2);
 		if (k == TCP_OPT_WSCALE && t[i + 1] == 3)
 			s->wscale = t[i + 2];
+		if (k == TCP_OPT_SACK_PERM && t[i + 1] == 2)
+			s->sack_perm = 1;
+		if (k == 5 && t[i + 1] >= 10 && (t[i + 1] - 2) % 8 == 0 && i + t[i + 1] <= hlen) {
+			s->nsack = (t[i + 1] - 2u) / 8 > 4 ? 4 : (t[i + 1] - 2u) / 8;
+			for (unsigned b = 0; b < s->nsack; b++) {
+				s->sack[b][0] = get_be32(t + i + 2 + 8 * b);
+				s->sack[b][1] = get_be32(t + i + 6 + 8 * b);
+			}
+		}
 		i += t[i + 1];
 	}
 	s->len = tlen - hlen;

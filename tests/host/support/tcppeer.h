@@ -23,6 +23,9 @@ struct tp_seg {                 /* a segment the stack sent, host order */
 	uint16_t wnd;
 	uint16_t mss;               /* 0 = none */
 	int wscale;                 /* -1 = none */
+	int sack_perm;              /* SACK_PERM option present */
+	unsigned nsack;             /* SACK blocks, in the order sent */
+	uint32_t sack[4][2];        /* [start, end) */
 	int csum_ok, ip_ok;
 	uint32_t len;               /* payload bytes */
 	uint8_t data[2048];

@@ -193,17 +193,40 @@ static const uint8_t OPT_MSS1460[4] = { TCP_OPT_MSS, 4, 0x05, 0xb4 };
 
 /* The three-way handshake from a peer whose ISN is `irs` and window `wnd`,
  * with MSS `mss` (0 = no option).  Returns our ISS; A.c is the connection. */
-static inline uint32_t tt_handshake(uint32_t irs, uint16_t wnd, uint16_t mss, uint64_t now)
+static inline uint32_t tt_handshake_sack(uint32_t irs, uint16_t wnd, uint16_t mss, int sack,
+					 uint64_t now)
 {
-	uint8_t opt[4] = { TCP_OPT_MSS, 4, (uint8_t)(mss >> 8), (uint8_t)mss };
-	tp_send(&P, TCP_SYN, irs, 0, wnd, mss ? opt : NULL, mss ? 4 : 0, NULL, 0, now);
+	uint8_t opt[8] = { TCP_OPT_MSS, 4, (uint8_t)(mss >> 8), (uint8_t)mss,
+			   TCP_OPT_NOP, TCP_OPT_NOP, TCP_OPT_SACK_PERM, 2 };
+	unsigned optlen = (mss ? 4 : 0) + (sack ? 4 : 0);
+	tp_send(&P, TCP_SYN, irs, 0, wnd, optlen ? (mss ? opt : opt + 4) : NULL, optlen,
+		NULL, 0, now);
 	struct tp_seg s;
 	EXPECT_SEG(&s);
 	CHECK_EQ(s.flags, TCP_SYN | TCP_ACK);
 	CHECK_EQ(s.ack, irs + 1);
 	tp_send(&P, TCP_ACK, irs + 1, s.seq + 1, wnd, NULL, 0, NULL, 0, now);
 	CHECK(A.c != NULL);
+	CHECK_EQ(s.sack_perm, !!sack);    /* RFC 2018: SACK_PERM only if offered */
 	return s.seq;
+}
+static inline uint32_t tt_handshake(uint32_t irs, uint16_t wnd, uint16_t mss, uint64_t now)
+{
+	return tt_handshake_sack(irs, wnd, mss, 0, now);
+}
+
+/* Option bytes for a SACK option with n blocks: NOP NOP 5 len blocks. */
+static inline unsigned tt_sack_opt(uint8_t *opt, unsigned n, const uint32_t (*b)[2])
+{
+	opt[0] = TCP_OPT_NOP;
+	opt[1] = TCP_OPT_NOP;
+	opt[2] = 5;
+	opt[3] = (uint8_t)(2 + 8 * n);
+	for (unsigned i = 0; i < n; i++) {
+		put_be32(opt + 4 + 8 * i, b[i][0]);
+		put_be32(opt + 8 + 8 * i, b[i][1]);
+	}
+	return 4 + 8 * n;
 }
 
 #endif
