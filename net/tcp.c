@@ -176,7 +176,7 @@ struct tcp_conn *tcp_conn_new(uint32_t lip, uint16_t lport, uint32_t rip, uint16
 	c->rto = TCP_RTO_INIT_MS;
 	c->snd_mss = TCP_MSS_DEFAULT;
 	c->ssthresh = 0x7fffffff;
-	c->t_rexmt = c->t_persist = c->t_delack = c->t_2msl = TCP_NO_TIMER;
+	c->t_rexmt = c->t_persist = c->t_delack = c->t_2msl = c->t_rack = TCP_NO_TIMER;
 	c->last_data = tcp_now;
 	c->idle_ms = TCP_IDLE_MS;
 
@@ -215,7 +215,7 @@ void tcp_release(struct tcp_conn *c)
 		tcp_half_remove(c);
 	unhash(c);
 	tcp_set_state(c, TCPS_CLOSED);
-	c->t_rexmt = c->t_persist = c->t_delack = c->t_2msl = TCP_NO_TIMER;
+	c->t_rexmt = c->t_persist = c->t_delack = c->t_2msl = c->t_rack = TCP_NO_TIMER;
 	c->blocked = 0;
 	c->dead = 1;
 	c->znext = reaplist;

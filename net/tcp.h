@@ -89,7 +89,7 @@ unsigned tcp_conn_count(void);
 	X(out_again) X(out_nomem) \
 	X(sack_conn) X(sack_blocks_rx) X(sack_blocks_bad) X(sack_blocks_old) \
 	X(sack_board_full) X(sack_recovery) X(sack_rexmt) X(sack_skip_bytes) \
-	X(sack_blocks_tx) \
+	X(sack_blocks_tx) X(sack_lost_rexmt) \
 	X(conn_opened) X(conn_closed) X(conn_refused) X(conn_reset) \
 	X(conn_aborted) X(conn_timedout) X(conn_idle) X(synrcvd_timedout) \
 	X(tw_reused) X(tw_recycled) \

@@ -201,6 +201,7 @@ static void ack_advance(struct tcp_conn *c, uint32_t ack)
 	}
 	tcp_sq_ack(c, data);
 	c->snd_una = ack;
+	c->head_sent_at = tcp_now;   /* not known: the latest it can be */
 	c->tlp_done = 0;
 	c->last_ack_jump = acked;
 	if (SEQ_LT(c->snd_nxt, c->snd_una))
@@ -235,6 +236,8 @@ static void ack_advance(struct tcp_conn *c, uint32_t ack)
 			 * sends next, once the scoreboard has this ACK's blocks */
 			if (SEQ_LT(c->sack_rxt, c->snd_una))
 				c->sack_rxt = c->snd_una;
+			else                     /* when the new head went is not known */
+				c->sack_mark = c->snd_max;
 			tcp_rexmt_arm(c);
 		} else {                                 /* partial ACK (RFC 6582 3.2 5) */
 			STAT_INC(tcp, rexmt_partial);
@@ -520,6 +523,7 @@ static void input_conn(struct tcp_conn *c, struct tcp_seg *s)
 			return;
 		if (c->sack_ok) {
 			tcp_sack_input(c, s);
+			tcp_sack_head_check(c);
 			/* a cumulative step that leaves a hole the scoreboard
 			 * calls lost starts recovery without waiting for
 			 * duplicates (RFC 6675 5, IsLost(HighACK + 1)) */
@@ -531,11 +535,13 @@ static void input_conn(struct tcp_conn *c, struct tcp_seg *s)
 		   wnd == c->snd_wnd && wnd != 0 && !c->persisting &&
 		   c->snd_nxt != c->snd_una) {
 		/* (answers to window probes are not duplicate ACKs) */
-		if (c->sack_ok)
-			tcp_sack_input(c, s);
+		uint32_t more = c->sack_ok ? tcp_sack_input(c, s) : 0;
 		dupack(c, s->ack);
+		if (more && !c->dead)
+			tcp_sack_head_check(c);
 	} else if (c->sack_ok && s->nsack) {
-		tcp_sack_input(c, s);
+		if (tcp_sack_input(c, s))
+			tcp_sack_head_check(c);
 	}
 	/* window update, from the newest segment only (RFC 9293 3.10.7.4) */
 	if (SEQ_LT(c->snd_wl1, s->seq) || (c->snd_wl1 == s->seq && SEQ_LEQ(c->snd_wl2, s->ack))) {

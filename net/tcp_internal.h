@@ -131,6 +131,9 @@ struct tcp_conn {
 	struct tcp_ooo sacked[TCP_SACK_MAX];
 	unsigned n_sacked;
 	uint32_t sack_rxt;           /* HighRxt + 1: holes below were resent this recovery */
+	uint32_t sack_mark;          /* snd_max when the segment at snd_una was last resent */
+	uint64_t head_sent_at;       /* when the segment at snd_una last went (or later) */
+	uint64_t sack_grew_at;       /* when the scoreboard last gained bytes */
 	uint32_t rcv_sack_last;      /* start of the OOO range we received last (first block) */
 
 	/* retransmission (RFC 6298); times in ms */
@@ -165,6 +168,7 @@ struct tcp_conn {
 	uint64_t t_rexmt;            /* RTO / SYN-ACK retransmission */
 	uint64_t t_persist;          /* zero/small window probe */
 	uint64_t t_delack;
+	uint64_t t_rack;             /* SACK: the head is lost if not acked by then */
 	uint64_t t_2msl;             /* TIME_WAIT end */
 	uint64_t last_data;          /* last data either way (idle timer) */
 	uint32_t idle_ms;            /* idle applies only with nothing queued to send */
@@ -221,7 +225,8 @@ void tcp_leave(void);
 int tcp_parse_options(const uint8_t *opt, unsigned n, struct tcp_seg *s);
 
 /* tcp_sack.c */
-void tcp_sack_input(struct tcp_conn *c, const struct tcp_seg *s); /* after snd_una moved */
+uint32_t tcp_sack_input(struct tcp_conn *c, const struct tcp_seg *s); /* bytes newly SACKed */
+void tcp_sack_head_check(struct tcp_conn *c);  /* time-ordered loss of the head */
 void tcp_sack_clear(struct tcp_conn *c);
 int tcp_sack_lost(const struct tcp_conn *c, uint32_t seq);       /* RFC 6675 IsLost */
 uint32_t tcp_sack_pipe(const struct tcp_conn *c);                /* RFC 6675 SetPipe */

@@ -158,6 +158,8 @@ static int emit(struct tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t off, u
 	if (send_seg(c->lip, c->lport, c->rip, c->rport, seq, c->rcv_nxt, flags,
 		     (uint16_t)wnd, opt, optlen, c, off, len) < 0)
 		return -1;
+	if (len && seq == c->snd_una)
+		c->head_sent_at = tcp_now;   /* (tcp_sack_head_check) */
 	if (flags & TCP_ACK) {
 		c->ack_now = 0;
 		c->rcv_unacked = 0;

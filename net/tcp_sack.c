@@ -90,9 +90,18 @@ static void board_insert(struct tcp_conn *c, uint32_t start, uint32_t end)
  * within [snd_una, snd_max]: one at or below snd_una is a D-SACK (RFC 2883)
  * or stale, and tells us nothing to act on; anything else outside is bogus
  * (or an attack) and is counted and ignored. */
-void tcp_sack_input(struct tcp_conn *c, const struct tcp_seg *s)
+static uint32_t board_bytes(const struct tcp_conn *c)
+{
+	uint32_t n = 0;
+	for (unsigned i = 0; i < c->n_sacked; i++)
+		n += c->sacked[i].end - c->sacked[i].start;
+	return n;
+}
+
+uint32_t tcp_sack_input(struct tcp_conn *c, const struct tcp_seg *s)
 {
 	prune(c);
+	uint32_t before = board_bytes(c);
 	for (unsigned i = 0; i < s->nsack; i++) {
 		uint32_t a = s->sack[i][0], b = s->sack[i][1];
 		STAT_INC(tcp, sack_blocks_rx);
@@ -105,6 +114,55 @@ void tcp_sack_input(struct tcp_conn *c, const struct tcp_seg *s)
 			continue;
 		}
 		board_insert(c, a, b);
+	}
+	uint32_t after = board_bytes(c);
+	if (after > before)
+		c->sack_grew_at = tcp_now;
+	return after > before ? after - before : 0;
+}
+
+/* RACK's idea (RFC 8985) for the one segment that matters most, the one
+ * at snd_una: data sent after it has been delivered (this ACK SACKed or
+ * acknowledged something new) while it has not, for longer than an RTT
+ * plus a reordering allowance since it last went: it is lost.  Catches a
+ * lost retransmission, and a loss when too few segments are out for
+ * DupThresh, which otherwise both cost an RTO (doubled, cwnd back to one
+ * segment): under 25% loss each way that was most of the time spent. */
+void tcp_sack_head_check(struct tcp_conn *c)
+{
+	c->t_rack = TCP_NO_TIMER;
+	if (!c->sack_ok || !c->rtt_valid || !c->n_sacked || c->snd_una == c->snd_max ||
+	    !SEQ_GT(c->snd_nxt, c->snd_una) || c->state < TCPS_ESTABLISHED)
+		return;
+	if (c->sacked[0].start == c->snd_una || c->sack_grew_at <= c->head_sent_at)
+		return;                              /* nothing delivered since it went */
+	uint32_t reo = c->srtt / 4 + 2;
+	if (tcp_now < c->head_sent_at + c->srtt + reo) {
+		/* too soon to tell from reordering: decide then, as no later
+		 * ACK may ever come with two segments out.  Only once a loss
+		 * is being repaired (recovery, or go-back-N after an RTO):
+		 * in the open state a timer-made recovery halved cwnd too
+		 * often (8 MiB at 25% loss: 1606 s simulated with it in every
+		 * state, 1408 s with none, 1312 s like this) */
+		if (c->in_recovery || SEQ_LT(c->snd_una, c->recover))
+			c->t_rack = c->head_sent_at + c->srtt + reo;
+		return;
+	}
+	if (c->in_recovery && !c->sack_rec)
+		return;                              /* NewReno's own rules */
+	if (!c->in_recovery && c->snd_nxt == c->snd_max && SEQ_GEQ(c->snd_una, c->recover)) {
+		tcp_sack_enter_recovery(c);          /* a loss: cwnd halves, head goes */
+		return;
+	}
+	uint32_t len = min32(c->sacked[0].start - c->snd_una, c->snd_mss);
+	c->rtt_timing = 0;
+	if (tcp_send_data(c, c->snd_una, len) < 0)
+		return;
+	STAT_INC(tcp, sack_lost_rexmt);
+	if (c->sack_rec) {
+		c->sack_mark = c->snd_max;
+		if (SEQ_LT(c->sack_rxt, c->snd_una + len))
+			c->sack_rxt = c->snd_una + len;
 	}
 }
 
@@ -182,9 +240,27 @@ void tcp_sack_enter_recovery(struct tcp_conn *c)
 	c->rtt_timing = 0;                       /* Karn */
 	if (len && tcp_send_data(c, c->snd_una, len) == 0) {
 		c->sack_rxt = c->snd_una + len;
+		c->sack_mark = c->snd_max;
 		STAT_INC(tcp, sack_rexmt);
 	}
 	tcp_rexmt_arm(c);                        /* a real RTO now, not a probe */
+}
+
+/* The resend of the segment at snd_una is itself lost when data first
+ * sent after it (at or above sack_mark) is SACKed past DupThresh: under
+ * heavy loss that is common, and RFC 6675 alone would wait for the RTO,
+ * doubled, with cwnd back to one segment.  (A one-hole form of RACK's
+ * time order, RFC 8985, without per-segment timestamps.) */
+static int head_rexmt_lost(const struct tcp_conn *c)
+{
+	if (!SEQ_LT(c->snd_una, c->sack_rxt) || !SEQ_LT(c->sack_mark, c->snd_max))
+		return 0;
+	for (unsigned i = 0; i < c->n_sacked; i++)
+		if (SEQ_LEQ(c->sacked[i].start, c->snd_una))
+			return 0;            /* (cannot be: it would be acked) */
+	return tcp_sack_lost(c, c->sack_mark) ||
+	       (c->n_sacked && SEQ_GT(c->sacked[c->n_sacked - 1].end, c->sack_mark) &&
+		c->sacked[c->n_sacked - 1].end - c->sack_mark > 2u * c->snd_mss);
 }
 
 /* In recovery: resend lost holes while cwnd - pipe >= one segment. */
@@ -194,12 +270,25 @@ void tcp_sack_rexmt(struct tcp_conn *c)
 		uint32_t pipe = tcp_sack_pipe(c);
 		if (c->cwnd < pipe + c->snd_mss)
 			return;
-		uint32_t seq, len = next_hole(c, &seq);
+		uint32_t seq, len;
+		if (head_rexmt_lost(c)) {
+			seq = c->snd_una;
+			len = c->n_sacked ? min32(c->sacked[0].start - seq, c->snd_mss) : c->snd_mss;
+			c->rtt_timing = 0;
+			if (tcp_send_data(c, seq, len) < 0)
+				return;
+			c->sack_mark = c->snd_max;
+			STAT_INC(tcp, sack_lost_rexmt);
+			continue;
+		}
+		len = next_hole(c, &seq);
 		if (!len)
 			return;
 		c->rtt_timing = 0;
 		if (tcp_send_data(c, seq, len) < 0)
 			return;
+		if (seq == c->snd_una)
+			c->sack_mark = c->snd_max;
 		c->sack_rxt = seq + len;
 		STAT_INC(tcp, sack_rexmt);
 	}

@@ -128,7 +128,7 @@ void tcp_timewait_start(struct tcp_conn *c)
 		if (!c->detached)
 			c->ev |= TCP_EV_CLOSED;
 	}
-	c->t_rexmt = c->t_persist = c->t_delack = TCP_NO_TIMER;
+	c->t_rexmt = c->t_persist = c->t_delack = c->t_rack = TCP_NO_TIMER;
 	c->persisting = 0;
 	c->t_2msl = tcp_now + 2ull * TCP_MSL_MS;
 }
@@ -143,6 +143,7 @@ uint64_t tcp_conn_deadline(const struct tcp_conn *c)
 	if (c->dead)
 		return TCP_NO_TIMER;
 	uint64_t d = min64(min64(c->t_rexmt, c->t_persist), min64(c->t_delack, c->t_2msl));
+	d = min64(d, c->t_rack);
 	if (idle_applies(c))
 		d = min64(d, c->last_data + c->idle_ms);
 	return d;
@@ -187,6 +188,7 @@ static void rexmt_fire(struct tcp_conn *c)
 	c->in_recovery = 0;
 	c->sack_rec = 0;
 	tcp_sack_clear(c);                       /* RFC 2018 8: the peer may renege */
+	c->t_rack = TCP_NO_TIMER;
 	c->dupacks = 0;
 	c->recover = c->snd_max;                 /* RFC 6582 3.2 step 1 after a timeout */
 	c->rtt_timing = 0;                       /* Karn */
@@ -272,7 +274,12 @@ void tcp_timer(uint64_t now)
 			tcp_release(c);
 			continue;
 		}
-		if (c->t_rexmt <= now)
+		if (c->t_rack <= now) {
+			tcp_sack_head_check(c);     /* clears or re-arms it */
+			if (!c->dead)
+				tcp_output(c);
+		}
+		if (!c->dead && c->t_rexmt <= now)
 			rexmt_fire(c);
 		if (!c->dead && c->t_persist <= now)
 			persist_fire(c);

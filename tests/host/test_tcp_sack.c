@@ -305,6 +305,63 @@ static void test_rto_clears_then_skips(void)
 	tt_teardown();
 }
 
+/* An ACK from the peer at `now`: cumulative `ack`, one SACK block [a, b). */
+static void ack_sack(uint32_t ack, uint32_t a, uint32_t b, uint64_t now)
+{
+	uint32_t blk[1][2] = { { a, b } };
+	uint8_t o[12];
+	unsigned ol = tt_sack_opt(o, 1, blk);
+	tp_send(&P, TCP_ACK, IRS + 1, ack, 65535, o, ol, NULL, 0, now);
+}
+
+/* The resend of the head is itself lost.  Data sent before it keeps being
+ * SACKed, and once an RTT plus the reordering allowance has passed since
+ * the resend (decided by a timer, as no ACK may come), the head goes
+ * again: long before the RTO, which would double and reset cwnd. */
+static void test_lost_retransmission_detected(void)
+{
+	tt_setup();
+	fill();
+	uint32_t iss = tt_handshake_sack(IRS, 65535, MSS, 1, 0);
+	uint32_t u = iss + 1;
+	struct tp_seg s;
+	CHECK_EQ(tcp_write_ref(A.c, payload, MSS), 0);
+	EXPECT_SEG(&s);
+	tp_send(&P, TCP_ACK, IRS + 1, u + MSS, 65535, NULL, 0, NULL, 0, 20); /* srtt 20 */
+	uint32_t b = u + MSS;
+	CHECK_EQ(tcp_write_ref(A.c, payload + MSS, 8 * MSS), 0);
+	for (int i = 0; i < 8; i++) {
+		EXPECT_SEG(&s);
+		CHECK_EQ(s.seq, b + (uint32_t)i * MSS);
+	}
+	ack_sack(b, b + MSS, b + 2 * MSS, 30);
+	ack_sack(b, b + MSS, b + 3 * MSS, 31);
+	EXPECT_NONE();
+	ack_sack(b, b + MSS, b + 4 * MSS, 32);   /* third: recovery, head resent */
+	EXPECT_SEG(&s);
+	CHECK_EQ(s.seq, b);
+	CHECK_EQ(tstat("sack_recovery"), 1);
+	EXPECT_NONE();
+	/* that resend is lost; more of the first flight is SACKed at 40 */
+	ack_sack(b, b + MSS, b + 6 * MSS, 40);
+	EXPECT_NONE();
+	tt_poll(58);
+	EXPECT_NONE();                           /* 32 + srtt 20 + 20/4 + 2 = 59 */
+	tt_poll(59);
+	EXPECT_SEG(&s);
+	CHECK_EQ(s.seq, b);
+	CHECK_EQ(s.len, MSS);
+	EXPECT_NONE();
+	CHECK_EQ(tstat("sack_lost_rexmt"), 1);
+	CHECK_EQ(tstat("rexmt_timeout"), 0);
+	tp_send(&P, TCP_ACK, IRS + 1, b + 8 * MSS, 65535, NULL, 0, NULL, 0, 70);
+	EXPECT_NONE();
+	CHECK_EQ(tcp_sendq_bytes(A.c), 0);
+	CHECK_EQ(tstat("rexmt_timeout"), 0);
+	tcp_abort(A.c);
+	tt_teardown();
+}
+
 int main(void)
 {
 	RUN(test_negotiate_with_sack);
@@ -313,5 +370,6 @@ int main(void)
 	RUN(test_bad_blocks_ignored);
 	RUN(test_multiple_holes_one_rtt);
 	RUN(test_rto_clears_then_skips);
+	RUN(test_lost_retransmission_detected);
 	return check_done();
 }
