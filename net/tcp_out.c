@@ -148,10 +148,11 @@ static int emit(struct tcp_conn *c, uint32_t seq, uint8_t flags, uint32_t off, u
 		wnd >>= c->rcv_wscale;
 		if (wnd > 65535)
 			wnd = 65535;
-		/* SACK blocks while we hold data out of order; with payload
-		 * they must still fit in the MTU, so fewer blocks go then */
-		if ((flags & TCP_ACK) && len < TCP_OUR_MSS) {
-			uint32_t room = TCP_OUR_MSS - len;
+		/* SACK blocks while we hold data out of order.  Options
+		 * count against the peer's MSS (RFC 6691), so with payload
+		 * fewer blocks go, or none */
+		if ((flags & TCP_ACK) && len < c->snd_mss) {
+			uint32_t room = c->snd_mss - len;
 			optlen = tcp_sack_opt(c, opt, room < sizeof(opt) ? room : sizeof(opt));
 		}
 	}

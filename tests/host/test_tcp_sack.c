@@ -116,6 +116,26 @@ static void test_receiver_emits_blocks(void)
 	tt_teardown();
 }
 
+/* SACK blocks count against the peer's MSS (RFC 6691): a full-sized data
+ * segment carries none, a pure ACK does. */
+static void test_blocks_fit_peer_mss(void)
+{
+	tt_setup();
+	fill();
+	uint32_t iss = tt_handshake_sack(IRS, 65535, 536, 1, 0);
+	struct tp_seg s;
+	tp_send(&P, TCP_ACK, IRS + 1 + 100, iss + 1, 65535, NULL, 0, payload, 100, 1);
+	EXPECT_SEG(&s);
+	CHECK_EQ(s.nsack, 1);
+	CHECK_EQ(tcp_write_ref(A.c, payload, 536 + 100), 0);
+	EXPECT_SEG(&s);
+	CHECK_EQ(s.len, 536);
+	CHECK_EQ(s.nsack, 0);
+	EXPECT_NONE();                           /* (Nagle holds the 100-byte tail) */
+	tcp_abort(A.c);
+	tt_teardown();
+}
+
 /* Malformed SACK options drop the segment (drop_opts); blocks outside
  * snd_una..snd_max are counted and ignored and start no recovery. */
 static void test_bad_blocks_ignored(void)
@@ -368,6 +388,7 @@ int main(void)
 	RUN(test_negotiate_without_sack);
 	RUN(test_receiver_emits_blocks);
 	RUN(test_bad_blocks_ignored);
+	RUN(test_blocks_fit_peer_mss);
 	RUN(test_multiple_holes_one_rtt);
 	RUN(test_rto_clears_then_skips);
 	RUN(test_lost_retransmission_detected);
