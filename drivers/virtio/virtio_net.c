@@ -268,7 +268,7 @@ static unsigned pow2_floor(unsigned n)
 }
 
 /* Step 7 for one queue: size it, give it memory, tell the device where. */
-static int queue_setup(struct vnet *d, unsigned q, struct virtq *vq)
+static int queue_setup(struct vnet *d, unsigned q, struct virtq *vq, unsigned want)
 {
 	wr32(d, VIRTIO_MMIO_QUEUE_SEL, q);
 	if (d->version == 2 && rd32(d, VIRTIO_MMIO_QUEUE_READY) != 0) {
@@ -276,7 +276,7 @@ static int queue_setup(struct vnet *d, unsigned q, struct virtq *vq)
 		return -1;
 	}
 	unsigned max = rd32(d, VIRTIO_MMIO_QUEUE_NUM_MAX);
-	unsigned num = pow2_floor(max < VIRTIO_NET_QSIZE ? max : VIRTIO_NET_QSIZE);
+	unsigned num = pow2_floor(max < want ? max : want);
 	if (num == 0) {
 		net_log("virtio-net: queue %u not available\n", q);
 		return -1;
@@ -375,7 +375,8 @@ static int vnet_init(struct vnet *d)
 	d->hdr_len = d->version == 2 ? VIRTIO_NET_HDR_LEN_MODERN : VIRTIO_NET_HDR_LEN_LEGACY;
 
 	/* 7. Device-specific setup: the two queues, the MAC, the interrupt. */
-	if (queue_setup(d, RXQ, &d->rxq) < 0 || queue_setup(d, TXQ, &d->txq) < 0)
+	if (queue_setup(d, RXQ, &d->rxq, VIRTIO_NET_RX_QSIZE) < 0 ||
+	    queue_setup(d, TXQ, &d->txq, VIRTIO_NET_TX_QSIZE) < 0)
 		goto failed;
 	if (use & (1ull << VIRTIO_NET_F_MAC)) {
 		read_mac(d, d->nif.mac);

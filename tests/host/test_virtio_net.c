@@ -33,8 +33,9 @@ static void test_probe_legacy(void)
 	CHECK_EQ(d->status, VIRTIO_STATUS_ACKNOWLEDGE | VIRTIO_STATUS_DRIVER | VIRTIO_STATUS_DRIVER_OK);
 	CHECK_EQ(d->drv_features, 1ull << VIRTIO_NET_F_MAC);   /* nothing we don't use */
 	CHECK_EQ(d->page_size, 4096);
-	CHECK_EQ(d->q[0].num, 256);                          /* min(1024, 256) */
-	CHECK_EQ(d->q[1].num, 256);
+	CHECK_EQ(d->q[0].num, VIRTIO_NET_RX_QSIZE);          /* min(1024, ours) */
+	CHECK_EQ(d->q[1].num, VIRTIO_NET_TX_QSIZE);
+	CHECK(VIRTIO_NET_TX_QSIZE > VIRTIO_NET_RX_QSIZE);    /* the sizes differ per queue */
 	CHECK_EQ(d->q[0].align, 4096);
 	CHECK(d->q[0].pfn != 0 && d->q[1].pfn != 0 && d->q[0].pfn != d->q[1].pfn);
 	CHECK_EQ(irq_gsi, 5 + 2);
@@ -42,7 +43,7 @@ static void test_probe_legacy(void)
 	CHECK(d->notifies[0] >= 1);
 	CHECK_EQ(((struct vnet *)nif->drv)->hdr_len, 10);
 	char want[128];
-	snprintf(want, sizeof want, "virtio-net: mmio 0x%llx v1 irq 7 mac 52:54:00:12:34:56 rxq 256 txq 256\n",
+	snprintf(want, sizeof want, "virtio-net: mmio 0x%llx v1 irq 7 mac 52:54:00:12:34:56 rxq 256 txq 512\n",
 		 (unsigned long long)(uintptr_t)d->window);
 	CHECK(hostsys_log_contains(want));
 	teardown(nif);
@@ -64,7 +65,7 @@ static void test_probe_modern(void)
 	CHECK_EQ(d->q[0].pfn, 0);
 	CHECK_EQ(((struct vnet *)nif->drv)->hdr_len, 12);
 	CHECK_EQ(dev_rx_avail(d), 256);
-	CHECK(hostsys_log_contains(" v2 irq 7 mac 52:54:00:12:34:56 rxq 256 txq 256\n"));
+	CHECK(hostsys_log_contains(" v2 irq 7 mac 52:54:00:12:34:56 rxq 256 txq 512\n"));
 	teardown(nif);
 }
 
@@ -291,7 +292,7 @@ static void tx_roundtrip(unsigned version)
 	CHECK_EQ(out[0], 0x40);
 	CHECK_EQ(out[59], (uint8_t)(0x40 + 59));
 	CHECK_EQ(signals, 0);                /* TX completions raise no interrupt */
-	CHECK_EQ(nif->tx_space(nif), 256);   /* reclaimed */
+	CHECK_EQ(nif->tx_space(nif), VIRTIO_NET_TX_QSIZE);   /* reclaimed */
 	CHECK_EQ(pbuf_free_count(), base_free);
 	CHECK_EQ(virtio_net_stats.tx_frames, 1);
 	CHECK_EQ(virtio_net_stats.tx_bytes, 60);
@@ -323,7 +324,7 @@ static void test_tx_ring_full(void)
 		CHECK(nif != NULL);
 		return;
 	}
-	for (int i = 0; i < 256; i++) {
+	for (int i = 0; i < VIRTIO_NET_TX_QSIZE; i++) {
 		struct pbuf *p = frame_pbuf(100, (uint8_t)i);
 		CHECK_EQ(nif->output(nif, p), NET_OK);
 	}
@@ -339,10 +340,10 @@ static void test_tx_ring_full(void)
 	CHECK_EQ(signals, 1);                /* the wait for space is woken */
 	CHECK_EQ(nif->output(nif, p), NET_OK);
 	/* After reclaiming, TX interrupts are off again. */
-	CHECK_EQ(dev_tx(d, 300, NULL, NULL), 256);
+	CHECK_EQ(dev_tx(d, 2000, NULL, NULL), VIRTIO_NET_TX_QSIZE);
 	CHECK_EQ(signals, 1);
-	CHECK_EQ(nif->tx_space(nif), 256);
-	CHECK_EQ(virtio_net_stats.tx_done, 257);
+	CHECK_EQ(nif->tx_space(nif), VIRTIO_NET_TX_QSIZE);
+	CHECK_EQ(virtio_net_stats.tx_done, VIRTIO_NET_TX_QSIZE + 1);
 	teardown(nif);
 }
 
@@ -370,7 +371,7 @@ static void test_tx_many(void)
 			break;
 	}
 	dev_tx(d, 1000, NULL, NULL);
-	CHECK_EQ(nif->tx_space(nif), 256);
+	CHECK_EQ(nif->tx_space(nif), VIRTIO_NET_TX_QSIZE);
 	CHECK_EQ(virtio_net_stats.tx_done, 70000);
 	CHECK(again > 0);
 	teardown(nif);

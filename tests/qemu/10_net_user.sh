@@ -27,10 +27,10 @@ boot_case() {
 	if [[ $drv =~ ^virtio-net:\ mmio\ 0x[0-9a-f]+\ v$ver\ irq\ ([0-9]+)\ mac\ 52:54:00:12:34:56\ rxq\ ([0-9]+)\ txq\ ([0-9]+)$ ]]; then
 		local irq=${BASH_REMATCH[1]}
 		if [ "$irq" -ge "$gmin" ] && [ "$irq" -le "$gmax" ] && \
-		   [ "${BASH_REMATCH[2]}" = 256 ] && [ "${BASH_REMATCH[3]}" = 256 ]; then
+		   [ "${BASH_REMATCH[2]}" = 256 ] && [ "${BASH_REMATCH[3]}" = 512 ]; then
 			pass "$name:driver_line"
 		else
-			fail "$name:driver_line" "irq $irq not in $gmin..$gmax or queues not 256: $drv"
+			fail "$name:driver_line" "irq $irq not in $gmin..$gmax or queues not rx 256 / tx 512: $drv"
 		fi
 	else
 		fail "$name:driver_line" "got '$drv'"
