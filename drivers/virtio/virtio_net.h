@@ -16,8 +16,9 @@ struct event;
  * while the device sends it.  The TX ring is the bigger one: on a tap
  * device the receiver's window is larger than 256 frames, and with a
  * 256-slot ring the sender stopped on a full ring thousands of times per
- * 50 MiB and waited for QEMU to drain it (measured: 512 slots took a 10 MiB
- * download on tap from ~125 to ~165 MB/s).  Together they must leave the
+ * 50 MiB and waited for QEMU to drain it (measured: 512 slots cut those
+ * stops 4-10x and took a 10 MiB download on tap from a median of ~122 to
+ * ~145 MB/s on a busy host).  Together they must leave the
  * stack a quarter of the pool (PBUF_COUNT) for everything else; when the
  * pool runs dry anyway, TCP retries (tcp.out_nomem) and the RX ring runs
  * short until refilled (virtio_net.rx_refill_fail, rx_starved).
