@@ -16,6 +16,11 @@
  * holes in one window are repaired in one round trip, where NewReno needs
  * one round trip per hole and, with ACKs lost too, often an RTO.
  *
+ * Under heavy loss flights are two to four segments, DupThresh is rarely
+ * reached and resends get lost too; tcp_sack_head_check() then calls the
+ * segment at snd_una lost by time order (RACK's idea, RFC 8985, kept to
+ * that one segment so no per-segment timestamps are needed).
+ *
  * The scoreboard is cleared on RTO: a receiver may discard what it SACKed
  * (RFC 2018 section 8), so only SACKs that arrive after the timeout may
  * let go-back-N skip bytes.
