@@ -382,6 +382,47 @@ static void test_lost_retransmission_detected(void)
 	tt_teardown();
 }
 
+/* Leaving SACK recovery: the full ACK acknowledges everything, so
+ * FlightSize + 1 MSS (NewReno's deflation) would leave one segment, which a
+ * delayed-ACK peer holds for 40 ms; cwnd is ssthresh instead (RFC 6675),
+ * half the flight at entry: new data goes out four segments at once. */
+static void test_recovery_exit_keeps_ssthresh(void)
+{
+	tt_setup();
+	fill();
+	uint32_t iss = tt_handshake_sack(IRS, 65535, MSS, 1, 0);
+	uint32_t u = iss + 1;
+	struct tp_seg s;
+	CHECK_EQ(tcp_write_ref(A.c, payload, MSS), 0);
+	EXPECT_SEG(&s);
+	tp_send(&P, TCP_ACK, IRS + 1, u + MSS, 65535, NULL, 0, NULL, 0, 20);
+	uint32_t b = u + MSS;
+	CHECK_EQ(tcp_write_ref(A.c, payload + MSS, 8 * MSS), 0);
+	for (int i = 0; i < 8; i++)
+		EXPECT_SEG(&s);
+	ack_sack(b, b + MSS, b + 2 * MSS, 30);
+	ack_sack(b, b + MSS, b + 3 * MSS, 31);
+	ack_sack(b, b + MSS, b + 4 * MSS, 32);   /* recovery, head resent */
+	EXPECT_SEG(&s);
+	CHECK_EQ(s.seq, b);
+	CHECK_EQ(tstat("sack_recovery"), 1);
+	while (tp_recv(&P, &s))                  /* whatever pipe allowed */
+		;
+	uint32_t top = A.c->snd_max;
+	tp_send(&P, TCP_ACK, IRS + 1, top, 65535, NULL, 0, NULL, 0, 33);  /* full ACK */
+	CHECK(!A.c->in_recovery);
+	CHECK_EQ(A.c->cwnd, 4u * MSS);
+	CHECK_EQ(tcp_write_ref(A.c, payload + 9 * MSS, 8 * MSS), 0);
+	unsigned n = 0;
+	while (tp_recv(&P, &s))
+		if (s.len)
+			n++;
+	CHECK_EQ(n, 4u);
+	CHECK_EQ(tstat("rexmt_timeout"), 0);
+	tcp_abort(A.c);
+	tt_teardown();
+}
+
 int main(void)
 {
 	RUN(test_negotiate_with_sack);
@@ -392,5 +433,6 @@ int main(void)
 	RUN(test_multiple_holes_one_rtt);
 	RUN(test_rto_clears_then_skips);
 	RUN(test_lost_retransmission_detected);
+	RUN(test_recovery_exit_keeps_ssthresh);
 	return check_done();
 }
