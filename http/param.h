@@ -46,7 +46,11 @@
  * drops its oldest) and TCBs nobody holds any more: closed by the idle
  * timer and finishing their FIN handshake, and TIME_WAIT (recycled by TCP
  * when the table is full, but only then).  HTTP_TCB_SPARE is the room left
- * for those.  With the defaults: 768 + 128 + 128 = 1024.
+ * for those.  With the defaults: 640 + 256 + 128 = 1024.  The backlog is
+ * 256, not less, because a client that opens 256 connections at once
+ * (wrk -c256 on a tap) has that many half-open before the first ACK is
+ * processed, and a full backlog evicts the oldest: their ACKs then meet
+ * no TCB and get a RST (measured: 127 read errors of 256 with 128).
  *
  * Memory (kernel/heap.c; -m 64M leaves 14 181 free 4 KiB pages after
  * boot): a TCB's receive buffer (TCP_RCV_BUF = 16 KiB + the heap's 256-byte
@@ -54,12 +58,12 @@
  * (about 6.7 KiB) a 2-page one, so a held connection uses 7 pages (28 KiB;
  * measured: 768 held in the slowloris flood took free_pages from 14 181
  * to 8 804) and at worst 12 counting the alignment holes, which only
- * single-page allocations can fill.  768 connections plus 256 other TCBs
+ * single-page allocations can fill.  640 connections plus 384 other TCBs
  * thus need at most about 11 300 pages.  With less memory an allocation
  * fails: TCP drops the SYN (tcp.drop_nomem) and on accept we evict an
  * idle connection and try again (http.conn_nomem if that fails too). */
 #ifndef HTTP_MAX_CONNS
-#define HTTP_MAX_CONNS 768          /* connections held; see the budget above */
+#define HTTP_MAX_CONNS 640          /* connections held; see the budget above */
 #endif
 #ifndef HTTP_TCB_SPARE
 #define HTTP_TCB_SPARE 128          /* TCBs left for closing and TIME_WAIT ones */

@@ -58,7 +58,8 @@
 #define TCP_MAX_LISTEN 4        /* listening sockets */
 #endif
 #ifndef TCP_BACKLOG
-#define TCP_BACKLOG 128         /* half-open (SYN_RECEIVED) per listener */
+#define TCP_BACKLOG 256         /* half-open (SYN_RECEIVED) per listener; a client
+                                   opening 256 at once (wrk -c256) must fit */
 #endif
 #ifndef TCP_MSS_DEFAULT
 #define TCP_MSS_DEFAULT 536     /* RFC 9293 default when the peer sends no MSS */

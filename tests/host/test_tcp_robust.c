@@ -221,16 +221,19 @@ static void test_backlog_full(void)
 	tt_setup();
 	struct tcppeer q;
 	struct tp_seg s;
-	/* a flood of SYNs whose SYN-ACKs go nowhere */
+	/* a flood of SYNs whose SYN-ACKs go nowhere (counted as they go: the
+	 * fake interface's queue is smaller than a big backlog) */
+	unsigned synacks = 0;
 	for (unsigned i = 0; i < TCP_BACKLOG + 5; i++) {
 		tp_init(&q, &F, PEER_IP, (uint16_t)(1000 + i), US_IP, US_PORT, PEER_MAC);
 		tp_send(&q, TCP_SYN, i * 1000, 0, 65535, NULL, 0, NULL, 0, 0);
+		synacks += fakeif_sent_pending(&F);
+		fakeif_drop_sent(&F);
 	}
 	/* the backlog holds TCP_BACKLOG; each extra SYN pushed out the oldest */
 	CHECK_EQ(tcp_conn_count(), TCP_BACKLOG);
 	CHECK_EQ(tstat("drop_backlog_full"), 5);
-	CHECK_EQ(fakeif_sent_pending(&F), TCP_BACKLOG + 5);
-	fakeif_drop_sent(&F);
+	CHECK_EQ(synacks, TCP_BACKLOG + 5);
 	/* the oldest (port 1000) is gone: its late ACK gets an RST */
 	tp_init(&q, &F, PEER_IP, 1000, US_IP, US_PORT, PEER_MAC);
 	tp_send(&q, TCP_ACK, 1, 12345, 65535, NULL, 0, NULL, 0, 1);

@@ -244,7 +244,7 @@ G["http"] = ("The HTTP server. Most of these also feed the top-level <code>reque
     ("body_bytes_ref", "bytes", "Body bytes queued by reference into <code>.content</code>, never copied by HTTP. Normally almost all of <code>bytes_sent</code>."),
     ("conn_current", "gauge", "HTTP connections open now."),
     ("conn_total", "event", "HTTP connections accepted."),
-    ("conn_refused", "drop", "Connections refused with a RST because all 768 held connections were busy sending responses (idle ones are evicted first), or memory ran out."),
+    ("conn_refused", "drop", "Connections refused with a RST because all 640 held connections were busy sending responses (idle ones are evicted first), or memory ran out."),
     ("conn_nomem", "drop", "Of those, refused for lack of memory."),
     ("keepalive_reuse", "event", "Requests that arrived on an already-used connection."),
     ("pipelined", "event", "Requests parsed while an earlier response on the same connection was still unacknowledged."),

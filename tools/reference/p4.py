@@ -174,7 +174,7 @@ loaded image. The main users of memory at run time are:</p>
 <tr><td>Copied sends</td><td>the response head, a few hundred bytes</td><td>until acknowledged</td></tr>
 <tr><td>/api/stats.json</td><td>32 KiB buffer while generating, plus TCP's copy of the text</td><td>per request, briefly</td></tr>
 </table>
-<p>With <code>-m 64M</code> there is room for the full 768 HTTP connections (about 28 KiB each, measured) with room to spare; a
+<p>With <code>-m 64M</code> there is room for the full 640 HTTP connections (about 28 KiB each, measured) with room to spare; a
 site of several tens of megabytes needs correspondingly more guest memory, because the image is
 loaded into RAM.</p>
 <h3>Time</h3>
@@ -231,7 +231,7 @@ networking: about 5 000 requests per second with ApacheBench at 8 concurrent kee
 connections and about 7 000 with wrk at 16 connections, for the 4 KiB landing page, with zero errors
 and the access log off. Under KVM the figures are several times higher. Large files are limited by
 the virtual NIC and the host's user-networking emulation rather than by the guest. Because bodies
-are served by reference, the number of simultaneous downloads is limited by the 768-connection HTTP
+are served by reference, the number of simultaneous downloads is limited by the 640-connection HTTP
 limit and guest memory for TCP receive buffers, not by file sizes.</p>
 '''
 
@@ -241,7 +241,7 @@ OPS = '''
 <table>
 <tr><th>Signal</th><th>Where</th><th>Healthy</th><th>Investigate when</th></tr>
 <tr><td>Error responses</td><td><code>requests.5xx</code></td><td>0</td><td>any: 500 means memory trouble, 501/505 odd clients</td></tr>
-<tr><td>Refused connections</td><td><code>connections.refused</code></td><td>0</td><td>growing: more than 768 concurrent clients all being sent responses, or memory</td></tr>
+<tr><td>Refused connections</td><td><code>connections.refused</code></td><td>0</td><td>growing: more than 640 concurrent clients all being sent responses, or memory</td></tr>
 <tr><td>Retransmissions</td><td><code>tcp.rexmt_bytes</code> vs <code>tcp.bytes_out</code></td><td>under 1%</td><td>several percent: a lossy path or an overloaded host</td></tr>
 <tr><td>Timeouts</td><td><code>tcp.conn_timedout</code>, <code>tcp.conn_idle</code></td><td>low, proportional to traffic</td><td>spikes: clients vanishing, or the host dropping traffic</td></tr>
 <tr><td>Buffer exhaustion</td><td><code>pbuf.alloc_fail</code>, <code>virtio_net.rx_refill_fail</code></td><td>0</td><td>non-zero: the pool is too small for the load</td></tr>

@@ -85,7 +85,7 @@ SCEN = [
   "Up to four responses in flight; then the server stops reading until the client acknowledges, and the client's window does the rest.",
   "http.pipelined, http.read_stalls.",
   "Access-log lines in request order."),
- ("More than 768 clients at once (slowloris)",
+ ("More than 640 clients at once (slowloris)",
   "The longest-idle held connection is reset to make room; a newcomer is refused only when all are busy.",
   "http.conn_evicted_idle, http.conn_evicted_partial, http.conn_refused.",
   "Nothing per refused connection."),
