@@ -432,11 +432,7 @@ void tcp_set_handler(struct tcp_conn *c, tcp_event_fn fn, void *arg)
  * segment of its own (receiver SWS avoidance, RFC 9293 3.8.6.2.2). */
 void tcp_rcv_update_window(struct tcp_conn *c)
 {
-	uint32_t room = TCP_RCV_BUF - c->rb_len;
-	uint32_t max = 65535u << c->rcv_wscale;
-	if (room > max)
-		room = max;
-	uint32_t edge = c->rcv_nxt + room;
+	uint32_t edge = tcp_rcv_edge(c);
 	uint32_t thresh = 2u * c->snd_mss < TCP_RCV_BUF / 2 ? 2u * c->snd_mss : TCP_RCV_BUF / 2;
 	if (SEQ_GT(edge, c->rcv_adv) && edge - c->rcv_adv >= thresh) {
 		c->ack_now = 1;

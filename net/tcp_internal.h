@@ -247,6 +247,7 @@ void tcp_respond_rst(uint32_t lip, uint32_t rip, const struct tcp_seg *s);
 int tcp_retransmit_head(struct tcp_conn *c); /* resend the segment at snd_una */
 void tcp_send_probe(struct tcp_conn *c);     /* one-byte zero-window probe */
 void tcp_retransmit_tail(struct tcp_conn *c); /* the last segment again (TLP) */
+uint32_t tcp_rcv_edge(const struct tcp_conn *c);
 uint32_t tcp_rcv_window(struct tcp_conn *c);
 
 /* tcp_timer.c */

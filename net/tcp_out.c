@@ -41,15 +41,20 @@ static void sq_copy(const struct tcp_conn *c, uint32_t off, uint8_t *dst, uint32
 	}
 }
 
+/* The right edge the free buffer space would let us offer: rcv_nxt plus
+ * the room left, capped by what the window field can say. */
+uint32_t tcp_rcv_edge(const struct tcp_conn *c)
+{
+	uint32_t room = TCP_RCV_BUF - c->rb_len;
+	uint32_t max = 65535u << c->rcv_wscale;
+	return c->rcv_nxt + (room > max ? max : room);
+}
+
 /* The window to advertise, moving rcv_adv right only by worthwhile steps
  * (receiver SWS avoidance) and never left (RFC 9293 3.8.6.2.2). */
 uint32_t tcp_rcv_window(struct tcp_conn *c)
 {
-	uint32_t room = TCP_RCV_BUF - c->rb_len;
-	uint32_t max = 65535u << c->rcv_wscale;
-	if (room > max)
-		room = max;
-	uint32_t edge = c->rcv_nxt + room;
+	uint32_t edge = tcp_rcv_edge(c);
 	uint32_t thresh = min32(TCP_RCV_BUF / 2, c->snd_mss);
 	if (SEQ_GT(edge, c->rcv_adv) && edge - c->rcv_adv >= thresh)
 		c->rcv_adv = edge;
